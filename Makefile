@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kteredo: make | demo | check | kunit | e2e | bench | fuzz | lint |
+#          install | deps | clean
+#
+# Modules are built against the newest installed Debian kernel that has
+# headers and an image (scripts/kver.sh); KVER= or KDIR= override it.
+
+KVER ?= $(shell scripts/kver.sh)
+KDIR ?= /lib/modules/$(KVER)/build
+export KVER KDIR
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
+
+.PHONY: all modules userspace deps demo check kunit e2e bench fuzz lint \
+	sparse install clean
+
+all: modules userspace
+
+modules:
+	$(KMAKE) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	scripts/deps.sh
+
+check: deps
+	scripts/check.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
+
+kunit: deps
+	scripts/kunit.sh
+
+e2e: deps
+	$(MAKE) all
+	scripts/e2e/run.sh $(T)
+
+bench: deps
+	$(MAKE) all
+	scripts/bench.sh
+
+fuzz:
+	$(MAKE) -C kunit/fuzz run
+
+lint:
+	scripts/lint.sh
+
+sparse:
+	$(KMAKE) C=2 modules
+
+install: modules
+	$(KMAKE) modules_install
+	$(MAKE) -C userspace install
+
+clean:
+	$(KMAKE) clean
+	$(MAKE) -C userspace clean
+	rm -rf build
