@@ -23,6 +23,9 @@ if [ -z "$tarball" ]; then
 fi
 
 mkdir -p "$cache"
+# One build directory, so one run at a time.
+exec 9>"$cache/kunit.lock"
+flock 9
 stamp=$src/.kteredo-extracted
 if [ ! -e "$stamp" ] || [ "$tarball" -nt "$stamp" ]; then
 	echo "kunit: extracting $tarball into $cache"
@@ -45,7 +48,7 @@ grep -q kteredo "$src/drivers/net/Makefile" ||
 	echo 'obj-$(CONFIG_TEREDO) += kteredo/' >>"$src/drivers/net/Makefile"
 
 cd "$src"
-exec python3 tools/testing/kunit/kunit.py run \
+python3 tools/testing/kunit/kunit.py run \
 	--arch=x86_64 \
 	--build_dir="$build" \
 	--kunitconfig="$top/kunit/.kunitconfig" \
