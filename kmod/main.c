@@ -9,8 +9,11 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include "device.h"
 #include "params.h"
 
 static char *server;
@@ -21,9 +24,21 @@ static int port;
 module_param(port, int, 0444);
 MODULE_PARM_DESC(port, "Local UDP port of teredo0 (0 = ephemeral, the default)");
 
+unsigned int teredo_net_id __read_mostly;
+
+/*
+ * Only the per-namespace slot of teredo_get_port(). The device of a dying
+ * namespace is deleted by the core (default_device_exit_batch), which
+ * clears the slot in ndo_uninit.
+ */
+static struct pernet_operations teredo_net_ops = {
+	.id = &teredo_net_id,
+	.size = sizeof(struct teredo_net),
+};
+
 static int __init teredo_init(void)
 {
-	__be32 addr;
+	__be32 addr = 0;
 	int err;
 
 	err = teredo_check_port(port);
@@ -40,12 +55,34 @@ static int __init teredo_init(void)
 			return err;
 		}
 	}
+
+	err = register_pernet_device(&teredo_net_ops);
+	if (err)
+		return err;
+	err = teredo_device_init();
+	if (err)
+		goto err_pernet;
+	if (server) {
+		err = teredo_create_initial(&init_net, addr, port);
+		if (err) {
+			pr_err("cannot create teredo0: %pe\n", ERR_PTR(err));
+			goto err_device;
+		}
+	}
 	pr_info("loaded\n");
 	return 0;
+
+err_device:
+	teredo_device_exit();
+err_pernet:
+	unregister_pernet_device(&teredo_net_ops);
+	return err;
 }
 
 static void __exit teredo_exit(void)
 {
+	teredo_device_exit();
+	unregister_pernet_device(&teredo_net_ops);
 	pr_info("unloaded\n");
 }
 

@@ -37,11 +37,26 @@ int teredo_parse_server(const char *str, __be32 *addr)
 	if (!len || !in4_pton(str, len, (u8 *)&a, -1, &end) ||
 	    end != str + len)
 		return -EINVAL;
+	if (teredo_check_server(a))
+		return -EADDRNOTAVAIL;
+	*addr = a;
+	return 0;
+}
+
+/**
+ * teredo_check_server() - check a Teredo server address given in binary
+ * @a: IPv4 address, network order (the netlink attribute)
+ *
+ * Same rules as teredo_parse_server().
+ *
+ * Return: 0 or -EADDRNOTAVAIL.
+ */
+int teredo_check_server(__be32 a)
+{
 	if (ipv4_is_zeronet(a) || ipv4_is_loopback(a) ||
 	    ipv4_is_multicast(a) || ipv4_is_lbcast(a) ||
 	    ipv4_is_linklocal_169(a))
 		return -EADDRNOTAVAIL;
-	*addr = a;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #define TEREDO_SERVER_PORT	3544
 
 int teredo_parse_server(const char *str, __be32 *addr);
+int teredo_check_server(__be32 addr);
 int teredo_check_port(int port);
 
 #endif /* _TEREDO_PARAMS_H */

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The teredo net device: rtnl_link_ops kind "teredo", one per namespace,
+ * an L3 tunnel with no link-layer header whose IPv6 link-local address is
+ * fe80::ffff:ffff:ffff (RFC 4380 section 5.2.1, the non-cone RS source).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/udp.h>
+#include <net/addrconf.h>
+#include <net/if_inet6.h>
+#include <net/ipv6.h>
+#include <net/netns/generic.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/teredo.h>
+
+#include "device.h"
+#include "params.h"
+
+#define TEREDO_MTU	1280	/* RFC 4380 section 5.2 */
+
+const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
+	[TEREDO_DROP_NOT_QUALIFIED]	= "not_qualified",
+	[TEREDO_DROP_NOT_IPV6]		= "not_ipv6",
+	[TEREDO_DROP_NO_SOCKET]		= "no_socket",
+	[TEREDO_DROP_NO_ROUTE]		= "no_route",
+	[TEREDO_DROP_NOMEM]		= "nomem",
+	[TEREDO_DROP_NO_CLIENT_YET]	= "no_client_yet",
+};
+
+static const struct in6_addr teredo_linklocal = {
+	.s6_addr = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+};
+
+static struct rtnl_link_ops teredo_link_ops;
+
+/**
+ * teredo_drop() - drop a packet, counting why
+ * @td: the device
+ * @skb: the packet, freed
+ * @reason: counted in sysfs teredo/drops
+ * @rx: also counted as rx_dropped (else tx_dropped) in the device stats
+ */
+void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
+		 enum teredo_drop_reason reason, bool rx)
+{
+	atomic64_inc(&td->drops[reason]);
+	if (rx)
+		DEV_STATS_INC(td->dev, rx_dropped);
+	else
+		DEV_STATS_INC(td->dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+static int teredo_dev_init(struct net_device *dev)
+{
+	struct teredo_net *tn = net_generic(dev_net(dev), teredo_net_id);
+	struct teredo_dev *td = netdev_priv(dev);
+	int err;
+
+	/* newlink said why; this also covers the module parameter path */
+	if (rtnl_dereference(tn->pub))
+		return -EEXIST;
+	err = gro_cells_init(&td->gro_cells, dev);
+	if (err)
+		return err;
+	teredo_pub_init(&td->pub, dev_net(dev), dev);
+	teredo_pub_attach(&td->pub);
+	return 0;
+}
+
+/* Also the error path of register_netdevice(). */
+static void teredo_dev_uninit(struct net_device *dev)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+
+	teredo_pub_detach(&td->pub);
+	gro_cells_destroy(&td->gro_cells);
+}
+
+static int teredo_open(struct net_device *dev)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+	int err;
+
+	mutex_lock(&td->lock);
+	err = teredo_socket_open(td);
+	mutex_unlock(&td->lock);
+	return err;
+}
+
+static int teredo_stop(struct net_device *dev)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+
+	mutex_lock(&td->lock);
+	teredo_socket_close(td);
+	mutex_unlock(&td->lock);
+	return 0;
+}
+
+static netdev_tx_t teredo_start_xmit(struct sk_buff *skb,
+				     struct net_device *dev)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+
+	if (unlikely(skb->protocol != htons(ETH_P_IPV6))) {
+		teredo_drop(td, skb, TEREDO_DROP_NOT_IPV6, false);
+		return NETDEV_TX_OK;
+	}
+	if (READ_ONCE(td->pub.state) != TEREDO_ST_QUALIFIED) {
+		teredo_drop(td, skb, TEREDO_DROP_NOT_QUALIFIED, false);
+		return NETDEV_TX_OK;
+	}
+	return teredo_client_xmit(td, skb);
+}
+
+static const struct net_device_ops teredo_netdev_ops = {
+	.ndo_init		= teredo_dev_init,
+	.ndo_uninit		= teredo_dev_uninit,
+	.ndo_open		= teredo_open,
+	.ndo_stop		= teredo_stop,
+	.ndo_start_xmit		= teredo_start_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+};
+
+static void teredo_setup(struct net_device *dev)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+
+	td->dev = dev;
+	mutex_init(&td->lock);
+
+	dev->netdev_ops = &teredo_netdev_ops;
+	dev->rtnl_link_ops = &teredo_link_ops;
+	dev->sysfs_groups[0] = &teredo_sysfs_group;
+	dev->needs_free_netdev = true;
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+
+	/* No link layer: addrconf accepts ARPHRD_NONE, see below for LL. */
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct iphdr) +
+			       sizeof(struct udphdr);
+	dev->mtu = TEREDO_MTU;
+	dev->min_mtu = TEREDO_MTU;
+	dev->max_mtu = TEREDO_MTU;
+	/* One per namespace, and the socket lives in it: never move. */
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+}
+
+static const struct nla_policy teredo_policy[IFLA_TEREDO_MAX + 1] = {
+	[IFLA_TEREDO_UNSPEC]	= { .strict_start_type = IFLA_TEREDO_SERVER },
+	[IFLA_TEREDO_SERVER]	= { .type = NLA_BE32 },
+	[IFLA_TEREDO_PORT]	= { .type = NLA_U16 },
+	[IFLA_TEREDO_FWMARK]	= { .type = NLA_U32 },
+};
+
+static int teredo_validate(struct nlattr *tb[], struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS] || tb[IFLA_BROADCAST]) {
+		NL_SET_ERR_MSG(extack, "teredo: no link-layer address");
+		return -EINVAL;
+	}
+	if (tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) != TEREDO_MTU) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+				    "teredo: the MTU is 1280");
+		return -EINVAL;
+	}
+	if (!data)
+		return 0;
+	if (data[IFLA_TEREDO_SERVER] &&
+	    teredo_check_server(nla_get_in_addr(data[IFLA_TEREDO_SERVER]))) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_TEREDO_SERVER],
+				    "teredo: server must be a unicast IPv4 address");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+static void teredo_apply(struct teredo_dev *td, struct nlattr *data[])
+{
+	if (data[IFLA_TEREDO_SERVER])
+		WRITE_ONCE(td->cfg_server,
+			   nla_get_in_addr(data[IFLA_TEREDO_SERVER]));
+	if (data[IFLA_TEREDO_FWMARK])
+		WRITE_ONCE(td->cfg_fwmark,
+			   nla_get_u32(data[IFLA_TEREDO_FWMARK]));
+}
+
+static int teredo_newlink(struct net *src_net, struct net_device *dev,
+			  struct nlattr *tb[], struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	struct teredo_net *tn = net_generic(dev_net(dev), teredo_net_id);
+	struct teredo_dev *td = netdev_priv(dev);
+
+	if (rtnl_dereference(tn->pub)) {
+		NL_SET_ERR_MSG(extack,
+			       "teredo: this network namespace already has a teredo device");
+		return -EEXIST;
+	}
+	if (data) {
+		teredo_apply(td, data);
+		if (data[IFLA_TEREDO_PORT])
+			td->cfg_port = nla_get_u16(data[IFLA_TEREDO_PORT]);
+	}
+	return register_netdevice(dev);
+}
+
+static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
+			     struct nlattr *data[],
+			     struct netlink_ext_ack *extack)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+	int err = 0;
+	u16 old;
+
+	if (!data)
+		return 0;
+	mutex_lock(&td->lock);
+	/* The port first: it is the only change that can fail. */
+	if (data[IFLA_TEREDO_PORT]) {
+		old = td->cfg_port;
+		td->cfg_port = nla_get_u16(data[IFLA_TEREDO_PORT]);
+		if (rcu_access_pointer(td->sock) &&
+		    td->cfg_port != td->pub.port) {
+			err = __teredo_socket_rebind(td, false);
+			if (err) {
+				td->cfg_port = old;
+				NL_SET_ERR_MSG_ATTR(extack,
+						    data[IFLA_TEREDO_PORT],
+						    "teredo: cannot bind that port");
+			}
+		}
+	}
+	if (!err)
+		teredo_apply(td, data);
+	mutex_unlock(&td->lock);
+	return err;
+}
+
+static size_t teredo_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(__be32)) +	/* IFLA_TEREDO_SERVER */
+	       nla_total_size(sizeof(u16)) +	/* IFLA_TEREDO_PORT */
+	       nla_total_size(sizeof(u32));	/* IFLA_TEREDO_FWMARK */
+}
+
+static int teredo_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct teredo_dev *td = netdev_priv(dev);
+
+	if (nla_put_in_addr(skb, IFLA_TEREDO_SERVER,
+			    READ_ONCE(td->cfg_server)) ||
+	    nla_put_u16(skb, IFLA_TEREDO_PORT, READ_ONCE(td->cfg_port)) ||
+	    nla_put_u32(skb, IFLA_TEREDO_FWMARK, READ_ONCE(td->cfg_fwmark)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct rtnl_link_ops teredo_link_ops __read_mostly = {
+	.kind		= TEREDO_LINK_KIND,
+	.priv_size	= sizeof(struct teredo_dev),
+	.maxtype	= IFLA_TEREDO_MAX,
+	.policy		= teredo_policy,
+	.setup		= teredo_setup,
+	.validate	= teredo_validate,
+	.newlink	= teredo_newlink,
+	.changelink	= teredo_changelink,
+	.get_size	= teredo_get_size,
+	.fill_info	= teredo_fill_info,
+};
+
+/*
+ * The link-local address. addrconf would give an ARPHRD_NONE device a
+ * random one; we turn generation off when the device registers and add
+ * fe80::ffff:ffff:ffff ourselves each time it comes up (addrconf drops
+ * link-locals on down). Runs after addrconf's notifier.
+ */
+static int teredo_netdev_event(struct notifier_block *nb,
+			       unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct inet6_dev *idev;
+
+	if (dev->netdev_ops != &teredo_netdev_ops)
+		return NOTIFY_DONE;
+	idev = __in6_dev_get(dev);
+	if (!idev)
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_REGISTER:
+		idev->cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
+		break;
+	case NETDEV_UP:
+		addrconf_add_linklocal(idev, &teredo_linklocal, 0);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block teredo_netdev_notifier = {
+	.notifier_call = teredo_netdev_event,
+	.priority = ADDRCONF_NOTIFY_PRIORITY - 1,
+};
+
+/**
+ * teredo_create_initial() - create and start teredo0 (module parameters)
+ * @net: the namespace, the initial one
+ * @server: the server address, checked
+ * @port: the local port, 0 for ephemeral
+ *
+ * Return: 0, or an errno with nothing left behind.
+ */
+int teredo_create_initial(struct net *net, __be32 server, u16 port)
+{
+	struct net_device *dev;
+	struct teredo_dev *td;
+	int err;
+
+	dev = alloc_netdev(sizeof(*td), "teredo0", NET_NAME_PREDICTABLE,
+			   teredo_setup);
+	if (!dev)
+		return -ENOMEM;
+	dev_net_set(dev, net);
+	td = netdev_priv(dev);
+	td->cfg_server = server;
+	td->cfg_port = port;
+
+	rtnl_lock();
+	err = register_netdevice(dev);
+	if (err) {
+		rtnl_unlock();
+		free_netdev(dev);
+		return err;
+	}
+	err = dev_open(dev, NULL);
+	if (err)
+		unregister_netdevice(dev);	/* freed by needs_free_netdev */
+	rtnl_unlock();
+	return err;
+}
+
+int teredo_device_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&teredo_netdev_notifier);
+	if (err)
+		return err;
+	err = rtnl_link_register(&teredo_link_ops);
+	if (err)
+		unregister_netdevice_notifier(&teredo_netdev_notifier);
+	return err;
+}
+
+/* Deletes every teredo device, in every namespace. */
+void teredo_device_exit(void)
+{
+	rtnl_link_unregister(&teredo_link_ops);
+	unregister_netdevice_notifier(&teredo_netdev_notifier);
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The teredo net device's private data and the internal interfaces between
+ * device.c, socket.c, port.c and the client.
+ *
+ * Locking, outermost first:
+ *   RTNL                 device up/down, netlink, pernet pointer
+ *   teredo_dev.lock      the socket and the configuration (sock, cfg_*)
+ *   teredo_port_mutex    (port.c) publication and event delivery
+ * Fast paths (xmit, encap_rcv, teredo_get_port) take none of them: they
+ * read sock under RCU and the rest with READ_ONCE.
+ */
+#ifndef _TEREDO_DEVICE_H
+#define _TEREDO_DEVICE_H
+
+#include <linux/atomic.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/types.h>
+#include <net/gro_cells.h>
+
+struct dst_cache;
+
+enum teredo_state {
+	TEREDO_ST_OFF,		/* no socket */
+	TEREDO_ST_QUALIFYING,	/* bound, not (yet) qualified */
+	TEREDO_ST_QUALIFIED,
+	TEREDO_ST_OFFLINE,	/* bound, the server stopped answering */
+	__TEREDO_ST_MAX
+};
+
+enum teredo_nat {
+	TEREDO_NAT_UNKNOWN,
+	TEREDO_NAT_CONE,
+	TEREDO_NAT_RESTRICTED,
+	TEREDO_NAT_SYMMETRIC,
+	__TEREDO_NAT_MAX
+};
+
+/*
+ * Why packets were dropped; shown in sysfs teredo/drops as "name count".
+ * Add a reason here and its name in teredo_drop_names[] (device.c).
+ */
+enum teredo_drop_reason {
+	TEREDO_DROP_NOT_QUALIFIED,	/* tx before qualification */
+	TEREDO_DROP_NOT_IPV6,		/* tx of something else */
+	TEREDO_DROP_NO_SOCKET,		/* tx while unbound */
+	TEREDO_DROP_NO_ROUTE,		/* no IPv4 route to the destination */
+	TEREDO_DROP_NOMEM,		/* headroom, pull or offload setup */
+	TEREDO_DROP_NO_CLIENT_YET,	/* client_stub.c: scaffolding */
+	__TEREDO_DROP_MAX
+};
+
+extern const char * const teredo_drop_names[__TEREDO_DROP_MAX];
+extern const char * const teredo_state_names[__TEREDO_ST_MAX];
+extern const char * const teredo_nat_names[__TEREDO_NAT_MAX];
+
+/*
+ * What port.c publishes about one instance. Written only with
+ * teredo_port_mutex held (port.c); port and state are also read locklessly.
+ * Kept apart from the device so that port.c's core can be tested with a
+ * fake instance (dev == NULL).
+ */
+struct teredo_pub {
+	struct list_head node;		/* teredo_instances, port.c */
+	struct net *net;
+	struct net_device *dev;
+	u16 port;			/* 0 = not bound */
+	u8 state;			/* enum teredo_state */
+	u8 nat;				/* enum teredo_nat */
+	struct in6_addr addr;		/* Teredo address, :: if none */
+	__be32 mapped_addr;		/* as seen by the server */
+	__be16 mapped_port;
+	u32 peers;
+};
+
+struct teredo_dev {
+	struct net_device *dev;
+	struct mutex lock;		/* sock and cfg_*, see above */
+	struct socket __rcu *sock;
+	__be32 cfg_server;		/* 0 = none configured */
+	u16 cfg_port;			/* 0 = ephemeral */
+	u32 cfg_fwmark;
+	struct teredo_pub pub;
+	struct gro_cells gro_cells;
+	atomic64_t drops[__TEREDO_DROP_MAX];
+	void *client;			/* owned by the client code */
+};
+
+/* main.c: the one instance of a namespace */
+struct teredo_net {
+	struct teredo_pub __rcu *pub;
+};
+
+extern unsigned int teredo_net_id;
+
+/* device.c */
+int teredo_device_init(void);
+void teredo_device_exit(void);
+int teredo_create_initial(struct net *net, __be32 server, u16 port);
+void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
+		 enum teredo_drop_reason reason, bool rx);
+extern const struct attribute_group teredo_sysfs_group;
+
+/* socket.c; the callers hold td->lock */
+int teredo_socket_open(struct teredo_dev *td);
+void teredo_socket_close(struct teredo_dev *td);
+int __teredo_socket_rebind(struct teredo_dev *td, bool force);
+int teredo_socket_rebind(struct teredo_dev *td);
+int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
+		    __be32 daddr, __be16 dport, struct dst_cache *cache);
+
+/* port.c */
+void teredo_pub_init(struct teredo_pub *pub, struct net *net,
+		     struct net_device *dev);
+void teredo_pub_attach(struct teredo_pub *pub);
+void teredo_pub_detach(struct teredo_pub *pub);
+void teredo_pub_set_port(struct teredo_pub *pub, u16 port);
+void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
+			  const struct in6_addr *addr);
+void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
+			  const struct in6_addr *addr);
+void teredo_publish_mapping(struct teredo_dev *td, __be32 mapped_addr,
+			    __be16 mapped_port, enum teredo_nat nat, u32 peers);
+void teredo_pub_read(struct teredo_pub *pub, struct teredo_pub *copy);
+
+/*
+ * The client (client_stub.c until client.c lands).
+ * teredo_rcv(): @skb->data is the UDP payload, ip_hdr() and udp_hdr() are
+ * valid, the UDP checksum was verified; it consumes @skb. Softirq.
+ * teredo_client_xmit(): an IPv6 packet from the stack while qualified;
+ * consumes @skb.
+ */
+void teredo_rcv(struct teredo_dev *td, struct sk_buff *skb);
+netdev_tx_t teredo_client_xmit(struct teredo_dev *td, struct sk_buff *skb);
+
+#endif /* _TEREDO_DEVICE_H */

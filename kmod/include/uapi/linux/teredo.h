@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * kteredo userspace interface: rtnetlink attributes of the "teredo" link
+ * kind, sysfs names and uevent keys.
+ */
+#ifndef _UAPI_LINUX_TEREDO_H
+#define _UAPI_LINUX_TEREDO_H
+
+/* IFLA_INFO_DATA of kind "teredo" */
+enum {
+	IFLA_TEREDO_UNSPEC,
+	IFLA_TEREDO_SERVER,	/* __be32: Teredo server IPv4 address */
+	IFLA_TEREDO_PORT,	/* __u16: local UDP port, 0 = ephemeral */
+	IFLA_TEREDO_FWMARK,	/* __u32: mark of the UDP packets sent */
+	__IFLA_TEREDO_MAX
+};
+
+#define IFLA_TEREDO_MAX (__IFLA_TEREDO_MAX - 1)
+
+#define TEREDO_LINK_KIND	"teredo"
+
+/* /sys/class/net/<dev>/teredo/<attribute> */
+#define TEREDO_SYSFS_GROUP	"teredo"
+#define TEREDO_SYSFS_PORT	"port"		/* pollable; ENETDOWN if unbound */
+#define TEREDO_SYSFS_STATE	"state"		/* pollable */
+#define TEREDO_SYSFS_REBIND	"rebind"	/* write "1" */
+
+/* KOBJ_CHANGE uevent keys of a teredo net device */
+#define TEREDO_UEVENT_EVENT	"TEREDO_EVENT"	  /* UP DOWN CHANGE QUALIFIED OFFLINE */
+#define TEREDO_UEVENT_PORT	"TEREDO_PORT"	  /* port events only */
+#define TEREDO_UEVENT_OLD_PORT	"TEREDO_OLD_PORT" /* port events only */
+#define TEREDO_UEVENT_STATE	"TEREDO_STATE"	  /* off qualifying qualified offline */
+#define TEREDO_UEVENT_ADDRESS	"TEREDO_ADDRESS"  /* state events only */
+
+#endif /* _UAPI_LINUX_TEREDO_H */

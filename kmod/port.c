@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Port publication: teredo_get_port(), the notifier chain, the sysfs group
+ * and the uevents.
+ *
+ * Every change of an instance's port or state goes through
+ * teredo_pub_set_port() / teredo_pub_set_state(), which update the
+ * published values and deliver the notifier event, the sysfs_notify and the
+ * uevent under teredo_port_mutex. Registration takes the same mutex, so an
+ * initial snapshot and the events that follow it cannot overlap.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/inet.h>
+#include <linux/ipv6.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/notifier.h>
+#include <linux/rcupdate.h>
+#include <linux/teredo.h>
+#include <uapi/linux/teredo.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "device.h"
+#include "params.h"
+
+const char * const teredo_state_names[__TEREDO_ST_MAX] = {
+	[TEREDO_ST_OFF] = "off",
+	[TEREDO_ST_QUALIFYING] = "qualifying",
+	[TEREDO_ST_QUALIFIED] = "qualified",
+	[TEREDO_ST_OFFLINE] = "offline",
+};
+
+const char * const teredo_nat_names[__TEREDO_NAT_MAX] = {
+	[TEREDO_NAT_UNKNOWN] = "unknown",
+	[TEREDO_NAT_CONE] = "cone",
+	[TEREDO_NAT_RESTRICTED] = "restricted",
+	[TEREDO_NAT_SYMMETRIC] = "symmetric",
+};
+
+static const char * const teredo_event_names[] = {
+	[TEREDO_PORT_UP] = "UP",
+	[TEREDO_PORT_DOWN] = "DOWN",
+	[TEREDO_PORT_CHANGE] = "CHANGE",
+	[TEREDO_PORT_INITIAL] = "INITIAL",
+	[TEREDO_STATE_QUALIFIED] = "QUALIFIED",
+	[TEREDO_STATE_OFFLINE] = "OFFLINE",
+};
+
+/* Serializes publication, event delivery and (un)registration. */
+static DEFINE_MUTEX(teredo_port_mutex);
+static RAW_NOTIFIER_HEAD(teredo_port_chain);
+/* Every instance of every namespace, for the initial events. */
+static LIST_HEAD(teredo_instances);
+
+int teredo_get_port(struct net *net, u16 *port)
+{
+	struct teredo_pub *pub;
+	struct teredo_net *tn;
+	int err = -ENODEV;
+	u16 p;
+
+	if (!net || !port)
+		return -EINVAL;
+	if (!ipv6_mod_enabled() ||
+	    READ_ONCE(net->ipv6.devconf_all->disable_ipv6))
+		return -EAFNOSUPPORT;
+
+	tn = net_generic(net, teredo_net_id);
+	rcu_read_lock();
+	pub = rcu_dereference(tn->pub);
+	if (pub) {
+		p = READ_ONCE(pub->port);
+		if (p) {
+			*port = p;
+			err = 0;
+		} else {
+			err = -ENETDOWN;
+		}
+	}
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_GPL(teredo_get_port);
+
+int teredo_register_port_notifier(struct notifier_block *nb, bool initial)
+{
+	struct teredo_port_info info;
+	struct teredo_pub *pub;
+	int err;
+
+	if (!nb || !nb->notifier_call)
+		return -EINVAL;
+
+	mutex_lock(&teredo_port_mutex);
+	err = raw_notifier_chain_register(&teredo_port_chain, nb);
+	if (!err && initial) {
+		list_for_each_entry(pub, &teredo_instances, node) {
+			if (!pub->port)
+				continue;
+			memset(&info, 0, sizeof(info));
+			info.net = pub->net;
+			info.dev = pub->dev;
+			info.port = pub->port;
+			info.addr = pub->addr;
+			nb->notifier_call(nb, TEREDO_PORT_INITIAL, &info);
+		}
+	}
+	mutex_unlock(&teredo_port_mutex);
+	return err;
+}
+EXPORT_SYMBOL_GPL(teredo_register_port_notifier);
+
+int teredo_unregister_port_notifier(struct notifier_block *nb)
+{
+	int err;
+
+	if (!nb)
+		return -EINVAL;
+	/* Delivery holds the mutex: once we have it, no callback runs. */
+	mutex_lock(&teredo_port_mutex);
+	err = raw_notifier_chain_unregister(&teredo_port_chain, nb);
+	mutex_unlock(&teredo_port_mutex);
+	return err;
+}
+EXPORT_SYMBOL_GPL(teredo_unregister_port_notifier);
+
+void teredo_pub_init(struct teredo_pub *pub, struct net *net,
+		     struct net_device *dev)
+{
+	memset(pub, 0, sizeof(*pub));
+	INIT_LIST_HEAD(&pub->node);
+	pub->net = net;
+	pub->dev = dev;
+}
+
+/**
+ * teredo_pub_attach() - make an instance visible
+ * @pub: the instance; its namespace must have none (the caller checked)
+ *
+ * Called under RTNL, which serializes it against teredo_pub_detach() of
+ * the same namespace.
+ */
+void teredo_pub_attach(struct teredo_pub *pub)
+{
+	struct teredo_net *tn = net_generic(pub->net, teredo_net_id);
+
+	mutex_lock(&teredo_port_mutex);
+	list_add_tail(&pub->node, &teredo_instances);
+	mutex_unlock(&teredo_port_mutex);
+	rcu_assign_pointer(tn->pub, pub);
+}
+
+/**
+ * teredo_pub_detach() - hide an instance from the getter and the list
+ * @pub: an attached instance, already unbound
+ *
+ * Readers of the per-namespace pointer are RCU readers: the caller frees
+ * @pub only after a grace period (unregister_netdevice does one).
+ */
+void teredo_pub_detach(struct teredo_pub *pub)
+{
+	struct teredo_net *tn = net_generic(pub->net, teredo_net_id);
+
+	WARN_ON_ONCE(pub->port);
+	if (rcu_access_pointer(tn->pub) == pub)
+		RCU_INIT_POINTER(tn->pub, NULL);
+	mutex_lock(&teredo_port_mutex);
+	list_del_init(&pub->node);
+	mutex_unlock(&teredo_port_mutex);
+}
+
+static bool teredo_pub_visible(const struct teredo_pub *pub)
+{
+	return pub->dev && pub->dev->reg_state == NETREG_REGISTERED;
+}
+
+/* sysfs_notify and uevent for an event; under teredo_port_mutex. */
+static void teredo_pub_announce(struct teredo_pub *pub, unsigned long event,
+				const struct teredo_port_info *info)
+{
+	char ev[32], port[32], old[32], state[40], addr[64];
+	char *envp[6] = { ev, state };
+	struct kobject *kobj;
+
+	if (!teredo_pub_visible(pub))
+		return;
+	kobj = &pub->dev->dev.kobj;
+	snprintf(ev, sizeof(ev), TEREDO_UEVENT_EVENT "=%s",
+		 teredo_event_names[event]);
+	snprintf(state, sizeof(state), TEREDO_UEVENT_STATE "=%s",
+		 teredo_state_names[pub->state]);
+	if (event == TEREDO_STATE_QUALIFIED || event == TEREDO_STATE_OFFLINE) {
+		snprintf(addr, sizeof(addr), TEREDO_UEVENT_ADDRESS "=%pI6c",
+			 &info->addr);
+		envp[2] = addr;
+		envp[3] = NULL;
+		sysfs_notify(kobj, TEREDO_SYSFS_GROUP, TEREDO_SYSFS_STATE);
+	} else {
+		snprintf(port, sizeof(port), TEREDO_UEVENT_PORT "=%u",
+			 info->port);
+		snprintf(old, sizeof(old), TEREDO_UEVENT_OLD_PORT "=%u",
+			 info->old_port);
+		envp[2] = port;
+		envp[3] = old;
+		envp[4] = NULL;
+		sysfs_notify(kobj, TEREDO_SYSFS_GROUP, TEREDO_SYSFS_PORT);
+		sysfs_notify(kobj, TEREDO_SYSFS_GROUP, TEREDO_SYSFS_STATE);
+	}
+	kobject_uevent_env(kobj, KOBJ_CHANGE, envp);
+}
+
+/**
+ * teredo_pub_set_port() - publish a port change
+ * @pub: the instance
+ * @port: the port now bound, 0 once the socket is closed
+ *
+ * One change, one event: UP from 0, DOWN to 0, CHANGE otherwise, nothing
+ * when the port stays. Binding resets the state to qualifying, unbinding
+ * to off (the client starts over on a new port).
+ */
+void teredo_pub_set_port(struct teredo_pub *pub, u16 port)
+{
+	struct teredo_port_info info = {};
+	unsigned long event;
+
+	mutex_lock(&teredo_port_mutex);
+	if (pub->port == port) {
+		mutex_unlock(&teredo_port_mutex);
+		return;
+	}
+	info.net = pub->net;
+	info.dev = pub->dev;
+	info.port = port;
+	info.old_port = pub->port;
+	if (!info.old_port)
+		event = TEREDO_PORT_UP;
+	else if (!port)
+		event = TEREDO_PORT_DOWN;
+	else
+		event = TEREDO_PORT_CHANGE;
+
+	WRITE_ONCE(pub->port, port);
+	if (event == TEREDO_PORT_UP || event == TEREDO_PORT_DOWN) {
+		WRITE_ONCE(pub->state, port ? TEREDO_ST_QUALIFYING :
+					      TEREDO_ST_OFF);
+		pub->addr = in6addr_any;
+		pub->mapped_addr = 0;
+		pub->mapped_port = 0;
+		pub->nat = TEREDO_NAT_UNKNOWN;
+		pub->peers = 0;
+	}
+	raw_notifier_call_chain(&teredo_port_chain, event, &info);
+	teredo_pub_announce(pub, event, &info);
+	mutex_unlock(&teredo_port_mutex);
+}
+
+/**
+ * teredo_pub_set_state() - publish a client state change
+ * @pub: the instance
+ * @state: the new state
+ * @addr: the Teredo address (qualified) or the one just lost (offline);
+ *	NULL keeps the current one
+ *
+ * QUALIFIED is raised on every qualification (the address may change),
+ * OFFLINE only when entering that state.
+ */
+void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
+			  const struct in6_addr *addr)
+{
+	struct teredo_port_info info = {};
+	unsigned long event = 0;
+
+	if (WARN_ON_ONCE(state >= __TEREDO_ST_MAX))
+		return;
+	mutex_lock(&teredo_port_mutex);
+	/* Unbound means off: the socket layer owns that state. */
+	if (!pub->port || state == TEREDO_ST_OFF) {
+		mutex_unlock(&teredo_port_mutex);
+		return;
+	}
+	if (state == TEREDO_ST_QUALIFIED)
+		event = TEREDO_STATE_QUALIFIED;
+	else if (state == TEREDO_ST_OFFLINE && pub->state != state)
+		event = TEREDO_STATE_OFFLINE;
+	if (addr)
+		pub->addr = *addr;
+	if (pub->state != state) {
+		WRITE_ONCE(pub->state, state);
+		if (!event && teredo_pub_visible(pub))
+			sysfs_notify(&pub->dev->dev.kobj, TEREDO_SYSFS_GROUP,
+				     TEREDO_SYSFS_STATE);
+	}
+	if (event) {
+		info.net = pub->net;
+		info.dev = pub->dev;
+		info.port = pub->port;
+		info.old_port = pub->port;
+		info.addr = pub->addr;
+		raw_notifier_call_chain(&teredo_port_chain, event, &info);
+		teredo_pub_announce(pub, event, &info);
+	}
+	mutex_unlock(&teredo_port_mutex);
+}
+
+/**
+ * teredo_publish_state() - the client reports a state change
+ * @td: the device
+ * @state: %TEREDO_ST_QUALIFYING, %TEREDO_ST_QUALIFIED or %TEREDO_ST_OFFLINE
+ * @addr: see teredo_pub_set_state()
+ *
+ * Process context. Ignored while unbound.
+ */
+void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
+			  const struct in6_addr *addr)
+{
+	teredo_pub_set_state(&td->pub, state, addr);
+}
+
+/**
+ * teredo_publish_mapping() - the client reports what the server saw
+ * @td: the device
+ * @mapped_addr: the client's public IPv4 address
+ * @mapped_port: its public UDP port
+ * @nat: the NAT kind found
+ * @peers: entries in the peer cache
+ *
+ * Shown in sysfs only; no event.
+ */
+void teredo_publish_mapping(struct teredo_dev *td, __be32 mapped_addr,
+			    __be16 mapped_port, enum teredo_nat nat, u32 peers)
+{
+	mutex_lock(&teredo_port_mutex);
+	td->pub.mapped_addr = mapped_addr;
+	td->pub.mapped_port = mapped_port;
+	td->pub.nat = nat < __TEREDO_NAT_MAX ? nat : TEREDO_NAT_UNKNOWN;
+	td->pub.peers = peers;
+	mutex_unlock(&teredo_port_mutex);
+}
+
+/* A consistent copy of the published values, for sysfs. */
+void teredo_pub_read(struct teredo_pub *pub, struct teredo_pub *copy)
+{
+	mutex_lock(&teredo_port_mutex);
+	*copy = *pub;
+	mutex_unlock(&teredo_port_mutex);
+}
+
+/* sysfs: /sys/class/net/<dev>/teredo/ */
+
+static struct teredo_dev *to_teredo(struct device *d)
+{
+	return netdev_priv(to_net_dev(d));
+}
+
+static ssize_t port_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	u16 port = READ_ONCE(to_teredo(d)->pub.port);
+
+	if (!port)
+		return -ENETDOWN;
+	return sysfs_emit(buf, "%u\n", port);
+}
+
+/* Writing sets the configured port (0 = ephemeral) and rebinds if up. */
+static ssize_t port_store(struct device *d, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct teredo_dev *td = to_teredo(d);
+	int val, err;
+	u16 old;
+
+	err = kstrtoint(buf, 10, &val);
+	if (err)
+		return err;
+	err = teredo_check_port(val);
+	if (err)
+		return err;
+
+	mutex_lock(&td->lock);
+	old = td->cfg_port;
+	td->cfg_port = val;
+	if (rcu_access_pointer(td->sock) && val != td->pub.port) {
+		err = __teredo_socket_rebind(td, false);
+		if (err)
+			td->cfg_port = old;
+	}
+	mutex_unlock(&td->lock);
+	return err ? err : len;
+}
+static DEVICE_ATTR_RW(port);
+
+static ssize_t state_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	u8 state = READ_ONCE(to_teredo(d)->pub.state);
+
+	return sysfs_emit(buf, "%s\n", teredo_state_names[state]);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t address_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	struct teredo_pub p;
+
+	teredo_pub_read(&to_teredo(d)->pub, &p);
+	if (ipv6_addr_any(&p.addr))
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pI6c\n", &p.addr);
+}
+static DEVICE_ATTR_RO(address);
+
+static ssize_t mapped_address_show(struct device *d,
+				   struct device_attribute *attr, char *buf)
+{
+	struct teredo_pub p;
+
+	teredo_pub_read(&to_teredo(d)->pub, &p);
+	if (!p.mapped_addr)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pI4\n", &p.mapped_addr);
+}
+static DEVICE_ATTR_RO(mapped_address);
+
+static ssize_t mapped_port_show(struct device *d,
+				struct device_attribute *attr, char *buf)
+{
+	struct teredo_pub p;
+
+	teredo_pub_read(&to_teredo(d)->pub, &p);
+	if (!p.mapped_port)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%u\n", ntohs(p.mapped_port));
+}
+static DEVICE_ATTR_RO(mapped_port);
+
+static ssize_t nat_show(struct device *d, struct device_attribute *attr,
+			char *buf)
+{
+	struct teredo_pub p;
+
+	teredo_pub_read(&to_teredo(d)->pub, &p);
+	return sysfs_emit(buf, "%s\n", teredo_nat_names[p.nat]);
+}
+static DEVICE_ATTR_RO(nat);
+
+static ssize_t peers_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct teredo_pub p;
+
+	teredo_pub_read(&to_teredo(d)->pub, &p);
+	return sysfs_emit(buf, "%u\n", p.peers);
+}
+static DEVICE_ATTR_RO(peers);
+
+static ssize_t server_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	__be32 server = READ_ONCE(to_teredo(d)->cfg_server);
+
+	if (!server)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pI4\n", &server);
+}
+
+/* The client reads cfg_server at each qualification attempt. */
+static ssize_t server_store(struct device *d, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct teredo_dev *td = to_teredo(d);
+	__be32 server;
+	int err;
+
+	err = teredo_parse_server(buf, &server);
+	if (err)
+		return err;
+	mutex_lock(&td->lock);
+	WRITE_ONCE(td->cfg_server, server);
+	mutex_unlock(&td->lock);
+	return len;
+}
+static DEVICE_ATTR_RW(server);
+
+static ssize_t fwmark_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "0x%x\n", READ_ONCE(to_teredo(d)->cfg_fwmark));
+}
+
+static ssize_t fwmark_store(struct device *d, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct teredo_dev *td = to_teredo(d);
+	u32 mark;
+	int err;
+
+	err = kstrtou32(buf, 0, &mark);
+	if (err)
+		return err;
+	WRITE_ONCE(td->cfg_fwmark, mark);
+	return len;
+}
+static DEVICE_ATTR_RW(fwmark);
+
+/* Only "1" (with an optional newline): a typo must not silently rebind. */
+static ssize_t rebind_store(struct device *d, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	int err;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	err = teredo_socket_rebind(to_teredo(d));
+	return err ? err : len;
+}
+static DEVICE_ATTR_WO(rebind);
+
+static ssize_t drops_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct teredo_dev *td = to_teredo(d);
+	int i, n = 0;
+
+	for (i = 0; i < __TEREDO_DROP_MAX; i++)
+		n += sysfs_emit_at(buf, n, "%s %lld\n", teredo_drop_names[i],
+				   (long long)atomic64_read(&td->drops[i]));
+	return n;
+}
+static DEVICE_ATTR_RO(drops);
+
+static struct attribute *teredo_sysfs_attrs[] = {
+	&dev_attr_port.attr,
+	&dev_attr_state.attr,
+	&dev_attr_address.attr,
+	&dev_attr_mapped_address.attr,
+	&dev_attr_mapped_port.attr,
+	&dev_attr_server.attr,
+	&dev_attr_nat.attr,
+	&dev_attr_peers.attr,
+	&dev_attr_fwmark.attr,
+	&dev_attr_rebind.attr,
+	&dev_attr_drops.attr,
+	NULL
+};
+
+const struct attribute_group teredo_sysfs_group = {
+	.name = TEREDO_SYSFS_GROUP,
+	.attrs = teredo_sysfs_attrs,
+};
