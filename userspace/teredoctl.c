@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * teredoctl: look at and poke the kteredo client through sysfs.
+ *
+ *   teredoctl status [-j] [DEV]   state, port, addresses (-j: JSON)
+ *   teredoctl watch [DEV]         one line per port change, until killed
+ *   teredoctl rebind [DEV]        move the client to a new port
+ *
+ * DEV defaults to the first net device that has a teredo/ directory.
+ * Everything comes from /sys/class/net/DEV/teredo/ (SYSFS_NET overrides
+ * /sys/class/net, for tests).
+ */
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *sysfs_net = "/sys/class/net";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: teredoctl status [-j] [DEV]\n"
+		"       teredoctl watch [DEV]\n"
+		"       teredoctl rebind [DEV]\n");
+}
+
+static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
+{
+	int n = snprintf(buf, len, "%s/%s/teredo/%s", sysfs_net, dev, attr);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Reads from offset 0 of @fd, strips the newline. Returns 0 or -errno. */
+static int read_fd(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	n = pread(fd, buf, len - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int read_attr(const char *dev, const char *attr, char *buf,
+		     size_t len)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = attr_path(path, sizeof(path), dev, attr);
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = read_fd(fd, buf, len);
+	close(fd);
+	return err;
+}
+
+static bool is_teredo(const char *dev)
+{
+	char path[PATH_MAX];
+
+	if (attr_path(path, sizeof(path), dev, "port"))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+/* The named device, or the first teredo device found. */
+static int find_dev(const char *want, char *dev, size_t len)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (want) {
+		if (strchr(want, '/') || strlen(want) >= len) {
+			fprintf(stderr, "teredoctl: bad device name %s\n", want);
+			return -1;
+		}
+		if (!is_teredo(want)) {
+			fprintf(stderr, "teredoctl: %s is not a teredo device\n",
+				want);
+			return -1;
+		}
+		strcpy(dev, want);
+		return 0;
+	}
+	d = opendir(sysfs_net);
+	if (!d) {
+		fprintf(stderr, "teredoctl: %s: %s\n", sysfs_net,
+			strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= len)
+			continue;
+		if (is_teredo(de->d_name)) {
+			strcpy(dev, de->d_name);
+			closedir(d);
+			return 0;
+		}
+	}
+	closedir(d);
+	fprintf(stderr, "teredoctl: no teredo device (modprobe teredo?)\n");
+	return -1;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* Empty or unreadable values become null; @number prints them bare. */
+static void json_field(const char *key, const char *val, int err, bool number)
+{
+	printf(",\"%s\":", key);
+	if (err || !*val)
+		printf("null");
+	else if (number)
+		printf("%s", val);
+	else
+		json_string(val);
+}
+
+static const char * const status_attrs[] = {
+	"state", "port", "address", "server", "mapped_address",
+	"mapped_port", "nat", "peers", "fwmark",
+};
+
+static bool status_is_number(const char *attr)
+{
+	return !strcmp(attr, "port") || !strcmp(attr, "mapped_port") ||
+	       !strcmp(attr, "peers");
+}
+
+/* drops holds "reason count" lines; humans only see the non-zero ones. */
+static void print_drops(const char *dev, bool json)
+{
+	char path[PATH_MAX], name[64];
+	bool first = true;
+	long long n;
+	FILE *f;
+
+	if (attr_path(path, sizeof(path), dev, "drops") ||
+	    !(f = fopen(path, "re"))) {
+		if (json)
+			printf(",\"drops\":null");
+		return;
+	}
+	if (json)
+		printf(",\"drops\":{");
+	else
+		printf("  %-15s", "drops");
+	while (fscanf(f, "%63s %lld", name, &n) == 2) {
+		if (json) {
+			printf("%s\"%s\":%lld", first ? "" : ",", name, n);
+			first = false;
+		} else if (n) {
+			printf(" %s=%lld", name, n);
+			first = false;
+		}
+	}
+	fclose(f);
+	if (json)
+		printf("}");
+	else
+		printf("%s\n", first ? " none" : "");
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	char dev[NAME_MAX + 1], val[256];
+	bool json = false;
+	size_t i;
+	int opt, err;
+
+	while ((opt = getopt(argc, argv, "j")) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (find_dev(optind < argc ? argv[optind] : NULL, dev, sizeof(dev)))
+		return 1;
+
+	if (json) {
+		printf("{\"dev\":");
+		json_string(dev);
+	} else {
+		printf("%s:\n", dev);
+	}
+	for (i = 0; i < sizeof(status_attrs) / sizeof(status_attrs[0]); i++) {
+		const char *a = status_attrs[i];
+
+		err = read_attr(dev, a, val, sizeof(val));
+		if (json)
+			json_field(a, val, err, status_is_number(a));
+		else if (err == -ENETDOWN)
+			printf("  %-15s (not bound)\n", a);
+		else if (err)
+			printf("  %-15s (%s)\n", a, strerror(-err));
+		else
+			printf("  %-15s %s\n", a, *val ? val : "-");
+	}
+	print_drops(dev, json);
+	if (json)
+		printf("}\n");
+	return 0;
+}
+
+static void print_port(const char *dev, int err, const char *val)
+{
+	if (!err)
+		printf("%s port %s\n", dev, val);
+	else if (err == -ENETDOWN)
+		printf("%s port down\n", dev);
+	else
+		printf("%s port error %s\n", dev, strerror(-err));
+}
+
+/*
+ * sysfs_notify() on "port" wakes poll() with POLLPRI|POLLERR; the value is
+ * then read again from offset 0 (a sysfs attribute only rearms on read).
+ * Changes closer together than one wake-up are reported as the last one.
+ */
+static int cmd_watch(int argc, char **argv)
+{
+	char dev[NAME_MAX + 1], path[PATH_MAX], val[64], last[64] = "";
+	int fd, err, last_err = 1;
+	struct pollfd pfd;
+
+	if (argc > 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (find_dev(argc == 2 ? argv[1] : NULL, dev, sizeof(dev)))
+		return 1;
+	if (attr_path(path, sizeof(path), dev, "port"))
+		return 1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "teredoctl: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (;;) {
+		err = read_fd(fd, val, sizeof(val));
+		if (err == -ENODEV || err == -ENOENT) {
+			printf("%s gone\n", dev);
+			break;
+		}
+		if (err != last_err || (!err && strcmp(val, last))) {
+			print_port(dev, err, val);
+			last_err = err;
+			snprintf(last, sizeof(last), "%s", err ? "" : val);
+		}
+		pfd.fd = fd;
+		pfd.events = POLLPRI | POLLERR;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "teredoctl: poll: %s\n",
+				strerror(errno));
+			close(fd);
+			return 1;
+		}
+		if (pfd.revents & POLLNVAL)
+			break;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_rebind(int argc, char **argv)
+{
+	char dev[NAME_MAX + 1], path[PATH_MAX];
+	int fd;
+
+	if (argc > 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (find_dev(argc == 2 ? argv[1] : NULL, dev, sizeof(dev)))
+		return 1;
+	if (attr_path(path, sizeof(path), dev, "rebind"))
+		return 1;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1\n", 2) != 2) {
+		fprintf(stderr, "teredoctl: rebind %s: %s\n", dev,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("SYSFS_NET");
+
+	if (env && *env)
+		sysfs_net = env;
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "watch"))
+		return cmd_watch(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "rebind"))
+		return cmd_rebind(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}
