@@ -498,6 +498,9 @@ static int pkt_parse(const u8 *buf, size_t len, struct teredo_pkt *pkt)
  * with teredo_parse_ra(). All else is %TEREDO_PKT_DATA, still subject to
  * the caller's source checks.
  *
+ * Only the headers are read, never the IPv6 payload beyond its first
+ * byte: no byte at or past %TEREDO_CLASSIFY_MAX_READ is touched.
+ *
  * Return: the &enum teredo_pkt_kind (>= 0), or a negative errno (then
  * @pkt->kind is %TEREDO_PKT_MALFORMED and @pkt->err the same errno).
  */

@@ -85,6 +85,17 @@
 #define TEREDO_IPV6_HLEN		40
 #define TEREDO_MIN_MTU			1280
 
+/*
+ * teredo_classify() reads no byte at or past this offset, whatever @len
+ * says: a receive path may make only min(len, TEREDO_CLASSIFY_MAX_READ)
+ * bytes linear (pskb_may_pull()) and still pass the full length. It is
+ * the largest authentication header, an origin indication, an IPv6
+ * header and the ICMPv6 type byte.
+ */
+#define TEREDO_CLASSIFY_MAX_READ	(TEREDO_AUTH_MIN_LEN + 255 + 255 + \
+					 TEREDO_ORIGIN_LEN + \
+					 TEREDO_IPV6_HLEN + 1)
+
 /* Bytes written by the builders */
 #define TEREDO_RS_LEN		(TEREDO_AUTH_MIN_LEN + TEREDO_IPV6_HLEN + 8)
 #define TEREDO_BUBBLE_LEN	TEREDO_IPV6_HLEN

@@ -161,6 +161,28 @@ static void check_packet(const u8 *buf, size_t len)
 			   buf + pkt.ip6_off + 44);
 }
 
+/* Only the first TEREDO_CLASSIFY_MAX_READ bytes may be read. */
+static void check_head_only(const u8 *data, size_t size)
+{
+	struct teredo_pkt a, b;
+	u8 *head;
+	int ra, rb;
+
+	if (size <= TEREDO_CLASSIFY_MAX_READ)
+		return;
+	head = malloc(TEREDO_CLASSIFY_MAX_READ);
+	CHECK(head);
+	memcpy(head, data, TEREDO_CLASSIFY_MAX_READ);
+	ra = teredo_classify(head, size, &a);
+	rb = teredo_classify(data, size, &b);
+	CHECK(ra == rb && a.kind == b.kind && a.err == b.err);
+	if (ra >= 0)
+		CHECK(a.ip6_off == b.ip6_off && a.ip6_len == b.ip6_len &&
+		      a.nexthdr == b.nexthdr && a.icmp6_type == b.icmp6_type &&
+		      a.has_auth == b.has_auth && a.has_origin == b.has_origin);
+	free(head);
+}
+
 /* The same packet with its ICMPv6 checksum made right */
 static void check_fixed(const u8 *data, size_t size)
 {
@@ -332,6 +354,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_echo(data, size, seed_nonce);
 	check_packet(data, size);
 	check_fixed(data, size);
+	check_head_only(data, size);
 	check_headers(data, size);
 	check_addr(data, size);
 	check_csum(data, size);
