@@ -82,6 +82,7 @@ static struct kunit_suite teredo_params_suite = {
 	.name = "teredo_params",
 	.test_cases = teredo_params_cases,
 };
+
 kunit_test_suite(teredo_params_suite);
 
 MODULE_LICENSE("GPL");

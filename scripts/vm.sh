@@ -20,6 +20,11 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 self=$top/scripts/vm.sh
 
+# What a kernel report looks like in dmesg; exported to the guest so tests
+# can tell which of them caused one.
+KTEREDO_REPORTS='(Oops|BUG:|WARNING:|KASAN|UBSAN|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|refcount_t:|list_(add|del) corruption|INFO: task .* blocked|self-detected stall|unregister_netdevice: waiting)'
+export KTEREDO_REPORTS
+
 # ---- second stage: runs inside the guest as its PID 1 ----------------------
 if [ "${1:-}" = --guest ]; then
 	exec </dev/null >/dev/console 2>&1
@@ -164,10 +169,9 @@ else
 fi
 
 # Any kernel report fails the run, whatever the command said.
-reports='(Oops|BUG:|WARNING:|KASAN|UBSAN|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|unreferenced object|refcount_t:|list_(add|del) corruption|INFO: task .* blocked|rcu_sched self-detected stall|unregister_netdevice: waiting)'
-if [ -e "$out/dmesg" ] && grep -Eq "$reports" "$out/dmesg"; then
+if [ -e "$out/dmesg" ] && grep -Eq "$KTEREDO_REPORTS" "$out/dmesg"; then
 	echo "vm: kernel report in guest dmesg:" >&2
-	grep -E -A40 "$reports" "$out/dmesg" | head -n 120 >&2
+	grep -E -B5 -A40 "$KTEREDO_REPORTS" "$out/dmesg" | head -n 150 >&2
 	[ "$rc" = 0 ] && rc=125
 fi
 if [ -n "${VM_DMESG:-}" ] && [ -e "$out/dmesg" ]; then

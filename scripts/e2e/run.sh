@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run end-to-end tests in one VM boot.
+#
+#   scripts/e2e/run.sh [NAME...]    NAME: test-foo.sh, foo, or a glob (foo-*)
+#
+# Prints "PASS e2e/NAME" or "FAIL e2e/NAME" per test (a failing test's
+# output above its line), then "N passed, N failed". A kernel report in
+# dmesg during a test fails that test.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+per_test=${E2E_TIMEOUT:-240}
+
+if [ "${1:-}" != --guest ]; then
+	n=$(ls "$here"/test-*.sh | wc -l)
+	# one boot, plus each test's own bound
+	exec "$here/../vm.sh" -t $((120 + n * per_test)) "$here/run.sh" --guest "$@"
+fi
+shift
+
+tests=()
+if [ $# -eq 0 ]; then
+	tests=("$here"/test-*.sh)
+else
+	for a in "$@"; do
+		a=${a#test-}
+		a=${a%.sh}
+		for t in "$here"/test-$a.sh; do
+			[ -e "$t" ] && tests+=("$t")
+		done
+	done
+fi
+if [ ${#tests[@]} -eq 0 ]; then
+	echo "e2e: no test matches: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+passed=0
+failed=0
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	name=${name#test-}
+	before=$(dmesg | grep -cE "$KTEREDO_REPORTS")
+	dmesg_lines=$(dmesg | wc -l)
+	log=$(mktemp)
+	start=$(date +%s)
+	timeout -k 5 "$per_test" bash "$t" >"$log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	after=$(dmesg | grep -cE "$KTEREDO_REPORTS")
+	# modules a test left loaded would leak into the next one
+	for m in teredo_port_sample nf_conntrack_teredo teredo; do
+		rmmod "$m" 2>/dev/null
+	done
+	if [ "$rc" = 0 ] && [ "$after" = "$before" ]; then
+		passed=$((passed + 1))
+		echo "PASS e2e/$name (${secs}s)"
+	else
+		failed=$((failed + 1))
+		sed 's/^/    /' "$log"
+		[ "$rc" = 124 ] && echo "    timed out after ${per_test}s"
+		if [ "$after" != "$before" ]; then
+			echo "    kernel report during the test:"
+			dmesg | tail -n +"$((dmesg_lines + 1))" | sed 's/^/    /' |
+				head -n 80
+		fi
+		echo "FAIL e2e/$name (${secs}s, status $rc)"
+	fi
+	rm -f "$log"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
