@@ -8,7 +8,6 @@
 
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
-export KVER KDIR
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
 
