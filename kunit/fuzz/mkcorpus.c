@@ -3,7 +3,9 @@
  * Write the seed corpus for fuzz_proto: the packets kunit/proto_test.c
  * builds and checks, made with proto.c's own builders where it has them
  * (RS, bubbles, echo, headers) and, for the RAs, the bytes miredo-server
- * sends (as in proto_test.c). Usage: mkcorpus DIR
+ * sends (as in proto_test.c). corpus/ra-captured-miredo-server is not
+ * generated: it is the real server's answer, as in proto_test.c.
+ * Usage: mkcorpus DIR
  */
 
 #include <stdio.h>
