@@ -159,11 +159,22 @@ static void teredo_setup(struct net_device *dev)
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
 }
 
-static const struct nla_policy teredo_policy[IFLA_TEREDO_MAX + 1] = {
+/*
+ * rtnetlink parses IFLA_INFO_DATA liberally and ignores types above
+ * maxtype, so declare more types than we know and reject the extra ones:
+ * an attribute from a newer teredo.h must not be silently dropped.
+ */
+#define TEREDO_NL_MAXTYPE	32
+
+static const struct nla_policy teredo_policy[TEREDO_NL_MAXTYPE + 1] = {
 	[IFLA_TEREDO_UNSPEC]	= { .strict_start_type = IFLA_TEREDO_SERVER },
 	[IFLA_TEREDO_SERVER]	= { .type = NLA_BE32 },
 	[IFLA_TEREDO_PORT]	= { .type = NLA_U16 },
 	[IFLA_TEREDO_FWMARK]	= { .type = NLA_U32 },
+	[IFLA_TEREDO_MAX + 1 ... TEREDO_NL_MAXTYPE] = {
+		.type = NLA_REJECT,
+		.reject_message = "teredo: unknown attribute",
+	},
 };
 
 static int teredo_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -273,7 +284,7 @@ static int teredo_fill_info(struct sk_buff *skb, const struct net_device *dev)
 static struct rtnl_link_ops teredo_link_ops __read_mostly = {
 	.kind		= TEREDO_LINK_KIND,
 	.priv_size	= sizeof(struct teredo_dev),
-	.maxtype	= IFLA_TEREDO_MAX,
+	.maxtype	= TEREDO_NL_MAXTYPE,
 	.policy		= teredo_policy,
 	.setup		= teredo_setup,
 	.validate	= teredo_validate,
