@@ -20,6 +20,7 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/teredo.h>
 
+#include "client.h"
 #include "device.h"
 #include "params.h"
 
@@ -31,7 +32,11 @@ const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_NO_SOCKET]		= "no_socket",
 	[TEREDO_DROP_NO_ROUTE]		= "no_route",
 	[TEREDO_DROP_NOMEM]		= "nomem",
-	[TEREDO_DROP_NO_CLIENT_YET]	= "no_client_yet",
+	[TEREDO_DROP_MALFORMED]		= "malformed",
+	[TEREDO_DROP_BAD_RA]		= "bad_ra",
+	[TEREDO_DROP_UNTRUSTED]		= "untrusted",
+	[TEREDO_DROP_BAD_DST]		= "bad_dst",
+	[TEREDO_DROP_NO_RELAY]		= "no_relay",
 };
 
 static const struct in6_addr teredo_linklocal = {
@@ -71,6 +76,12 @@ static int teredo_dev_init(struct net_device *dev)
 	err = gro_cells_init(&td->gro_cells, dev);
 	if (err)
 		return err;
+	/* Last: freed by the priv_destructor, which runs only if we succeed */
+	err = teredo_client_init(td);
+	if (err) {
+		gro_cells_destroy(&td->gro_cells);
+		return err;
+	}
 	teredo_pub_init(&td->pub, dev_net(dev), dev);
 	teredo_pub_attach(&td->pub);
 	return 0;
@@ -93,6 +104,8 @@ static int teredo_open(struct net_device *dev)
 	mutex_lock(&td->lock);
 	err = teredo_socket_open(td);
 	mutex_unlock(&td->lock);
+	if (!err)
+		teredo_client_start(td);
 	return err;
 }
 
@@ -100,6 +113,8 @@ static int teredo_stop(struct net_device *dev)
 {
 	struct teredo_dev *td = netdev_priv(dev);
 
+	/* Before td->lock: the client's work takes it to rebind. */
+	teredo_client_stop(td);
 	mutex_lock(&td->lock);
 	teredo_socket_close(td);
 	mutex_unlock(&td->lock);
@@ -142,6 +157,7 @@ static void teredo_setup(struct net_device *dev)
 	dev->rtnl_link_ops = &teredo_link_ops;
 	dev->sysfs_groups[0] = &teredo_sysfs_group;
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = teredo_client_destroy;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 
 	/* No link layer: addrconf accepts ARPHRD_NONE, see below for LL. */
@@ -259,6 +275,8 @@ static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (!err)
 		teredo_apply(td, data);
 	mutex_unlock(&td->lock);
+	if (!err && (data[IFLA_TEREDO_PORT] || data[IFLA_TEREDO_SERVER]))
+		teredo_client_reconfigure(td);
 	return err;
 }
 

@@ -49,7 +49,11 @@ enum teredo_drop_reason {
 	TEREDO_DROP_NO_SOCKET,		/* tx while unbound */
 	TEREDO_DROP_NO_ROUTE,		/* no IPv4 route to the destination */
 	TEREDO_DROP_NOMEM,		/* headroom, pull or offload setup */
-	TEREDO_DROP_NO_CLIENT_YET,	/* client_stub.c: scaffolding */
+	TEREDO_DROP_MALFORMED,		/* rx: teredo_classify() refused it */
+	TEREDO_DROP_BAD_RA,		/* rx: RA not from the server, or invalid */
+	TEREDO_DROP_UNTRUSTED,		/* rx: source not trusted (RFC 4380 5.2.3) */
+	TEREDO_DROP_BAD_DST,		/* not our address / not a usable mapping */
+	TEREDO_DROP_NO_RELAY,		/* tx to a non-Teredo address, no relay */
 	__TEREDO_DROP_MAX
 };
 
@@ -127,7 +131,7 @@ void teredo_publish_mapping(struct teredo_dev *td, __be32 mapped_addr,
 void teredo_pub_read(struct teredo_pub *pub, struct teredo_pub *copy);
 
 /*
- * The client (client_stub.c until client.c lands).
+ * The client (client.c, client.h).
  * teredo_rcv(): @skb->data is the UDP payload, ip_hdr() and udp_hdr() are
  * valid, the UDP checksum was verified; it consumes @skb. Softirq.
  * teredo_client_xmit(): an IPv6 packet from the stack while qualified;

@@ -27,6 +27,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "client.h"
 #include "device.h"
 #include "params.h"
 
@@ -391,6 +392,8 @@ static ssize_t port_store(struct device *d, struct device_attribute *attr,
 		err = __teredo_socket_rebind(td, false);
 		if (err)
 			td->cfg_port = old;
+		else
+			teredo_client_reconfigure(td);
 	}
 	mutex_unlock(&td->lock);
 	return err ? err : len;
@@ -486,6 +489,7 @@ static ssize_t server_store(struct device *d, struct device_attribute *attr,
 	mutex_lock(&td->lock);
 	WRITE_ONCE(td->cfg_server, server);
 	mutex_unlock(&td->lock);
+	teredo_client_reconfigure(td);
 	return len;
 }
 static DEVICE_ATTR_RW(server);
@@ -520,6 +524,8 @@ static ssize_t rebind_store(struct device *d, struct device_attribute *attr,
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 	err = teredo_socket_rebind(to_teredo(d));
+	if (!err)
+		teredo_client_reconfigure(to_teredo(d));
 	return err ? err : len;
 }
 static DEVICE_ATTR_WO(rebind);
