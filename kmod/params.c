@@ -53,7 +53,8 @@ int teredo_parse_server(const char *str, __be32 *addr)
  */
 int teredo_check_server(__be32 a)
 {
-	if (ipv4_is_zeronet(a) || ipv4_is_loopback(a) ||
+	/* ipv4_is_zeronet() is only 0.0.0.0 nowadays; 0/8 is "this network" */
+	if ((a & htonl(0xff000000)) == 0 || ipv4_is_loopback(a) ||
 	    ipv4_is_multicast(a) || ipv4_is_lbcast(a) ||
 	    ipv4_is_linklocal_169(a))
 		return -EADDRNOTAVAIL;
