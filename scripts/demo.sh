@@ -33,8 +33,26 @@ ip -n cl1 link add teredo0 type teredo || exit 1
 ip netns exec cl1 sh -c "echo $E2E_SERVER > /sys/class/net/teredo0/teredo/server"
 ip -n cl1 link set teredo0 up
 ip netns exec cl1 sh -c 'echo "port: $(cat /sys/class/net/teredo0/teredo/port)"'
-# qualification lands with the client (issue 5); show the state as it is
-sleep 5
+sys=/sys/class/net/teredo0/teredo
+if e2e_wait 30 ip netns exec cl1 grep -qx qualified $sys/state; then
+	addr=$(ip netns exec cl1 cat $sys/address)
+	echo "qualified: $addr"
+	ip netns exec cl1 sh -c "echo \"local port: \$(cat $sys/port)\""
+	# decode it (RFC 4380 section 4)
+	python3 - "$addr" <<'PY'
+import ipaddress, sys
+a = ipaddress.IPv6Address(sys.argv[1]).packed
+flags = a[8] << 8 | a[9]
+print("  server:      %s" % ipaddress.IPv4Address(a[4:8]))
+print("  mapped IPv4: %s" % ipaddress.IPv4Address(bytes(b ^ 0xff for b in a[12:16])))
+print("  mapped port: %d" % ((a[10] << 8 | a[11]) ^ 0xffff))
+print("  cone flag:   %s (flags 0x%04x)" % ("yes" if flags & 0x8000 else "no", flags))
+PY
+	ip -n cl1 -6 addr show dev teredo0
+	ip -n cl1 -6 route show dev teredo0
+else
+	echo "not qualified within 30 s"
+fi
 ip netns exec cl1 "$ctl" status teredo0
 
 step "rmmod teredo"
