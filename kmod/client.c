@@ -49,6 +49,7 @@
 #include "client.h"
 #include "device.h"
 #include "params.h"
+#include "peer.h"
 #include "proto.h"
 
 static unsigned int refresh_interval = TEREDO_REFRESH_DEFAULT_S;
@@ -430,6 +431,7 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 		netdev_info(td->dev, "lost %pI6c%s\n", &c->addr,
 			    offline ? ": no answer from the server" : "");
 	}
+	teredo_peers_flush(td);		/* they knew the old address */
 	c->state = offline ? TEREDO_ST_OFFLINE : TEREDO_ST_QUALIFYING;
 	teredo_publish_mapping(td, 0, 0, TEREDO_NAT_UNKNOWN, 0);
 	teredo_publish_state(td, c->state, offline && was_up ? &c->addr :
@@ -469,6 +471,7 @@ static bool teredo_client_qualified(struct teredo_client *c,
 	c->addr = addr;
 	c->local_ip = local;
 	c->state = TEREDO_ST_QUALIFIED;
+	teredo_peers_flush(td);		/* a new address: trust starts over */
 	teredo_client_set_self(c, true);
 	teredo_client_want_cfg(c, &addr);
 	nat = info.mapped_ip == local &&
@@ -634,101 +637,6 @@ void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 	gro_cells_receive(&td->gro_cells, skb);
 }
 
-/*
- * Minimal peer hooks until peer.c: no peer state. Accepted: data from the
- * server (Miredo also treats its server as a relay) and from a Teredo
- * address whose mapping is the outer source (RFC 4380 5.2.3); answered:
- * indirect bubbles relayed by the server, with a direct bubble (what lets
- * a peer behind a restricted NAT reach us).
- */
-static void teredo_bubble_reply(struct teredo_dev *td,
-				const struct teredo_self *self,
-				const struct in6_addr *dst, __be32 ip,
-				__be16 port)
-{
-	const unsigned int hroom = LL_MAX_HEADER + sizeof(struct iphdr) +
-				   sizeof(struct udphdr);
-	struct sk_buff *skb;
-
-	skb = alloc_skb(hroom + TEREDO_BUBBLE_LEN, GFP_ATOMIC);
-	if (!skb)
-		return;
-	skb_reserve(skb, hroom);
-	if (teredo_build_bubble(skb_put(skb, TEREDO_BUBBLE_LEN),
-				TEREDO_BUBBLE_LEN, &self->addr, dst) < 0) {
-		kfree_skb(skb);
-		return;
-	}
-	teredo_xmit_udp(td, skb, ip, port, NULL);
-}
-
-void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
-		     const struct teredo_pkt *pkt,
-		     const struct teredo_self *self)
-{
-	__be32 saddr = ip_hdr(skb)->saddr;
-	__be16 sport = udp_hdr(skb)->source;
-	const struct ipv6hdr *ip6 = (void *)(skb->data + pkt->ip6_off);
-	bool from_server = saddr == self->server &&
-			   sport == htons(TEREDO_SERVER_PORT);
-
-	switch (pkt->kind) {
-	case TEREDO_PKT_INDIRECT_BUBBLE:
-		if (!from_server || !pkt->has_origin ||
-		    !ipv6_addr_equal(&ip6->daddr, &self->addr))
-			break;
-		teredo_bubble_reply(td, self, &ip6->saddr, pkt->origin_ip,
-				    pkt->origin_port);
-		consume_skb(skb);
-		return;
-	case TEREDO_PKT_BUBBLE:
-		consume_skb(skb);	/* direct: nothing to learn without peers */
-		return;
-	case TEREDO_PKT_DATA:
-		if (!ipv6_addr_equal(&ip6->daddr, &self->addr)) {
-			teredo_drop(td, skb, TEREDO_DROP_BAD_DST, true);
-			return;
-		}
-		/* never let link-local sources in (faked RAs), as Miredo */
-		if (ipv6_addr_type(&ip6->saddr) & IPV6_ADDR_LINKLOCAL)
-			break;
-		if (from_server || teredo_addr_matches(&ip6->saddr, saddr, sport)) {
-			teredo_deliver(td, skb, pkt);
-			return;
-		}
-		break;
-	default:
-		break;
-	}
-	teredo_drop(td, skb, TEREDO_DROP_UNTRUSTED, true);
-}
-
-netdev_tx_t teredo_peer_xmit(struct teredo_dev *td, struct sk_buff *skb,
-			     const struct teredo_self *self)
-{
-	struct teredo_addr_info info;
-	const struct ipv6hdr *ip6;
-
-	if (!pskb_network_may_pull(skb, sizeof(*ip6))) {
-		teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
-		return NETDEV_TX_OK;
-	}
-	ip6 = ipv6_hdr(skb);
-	if (!teredo_addr_is_teredo(&ip6->daddr)) {
-		teredo_drop(td, skb, TEREDO_DROP_NO_RELAY, false);
-		return NETDEV_TX_OK;
-	}
-	if (teredo_addr_parse(&ip6->daddr, &info) || !info.mapped_port ||
-	    ipv4_is_zeronet(info.mapped_ip) ||
-	    ipv4_is_multicast(info.mapped_ip) ||
-	    ipv4_is_lbcast(info.mapped_ip)) {
-		teredo_drop(td, skb, TEREDO_DROP_BAD_DST, false);
-		return NETDEV_TX_OK;
-	}
-	teredo_xmit_udp(td, skb, info.mapped_ip, info.mapped_port, NULL);
-	return NETDEV_TX_OK;
-}
-
 /**
  * teredo_client_xmit() - an IPv6 packet from the stack (see device.h)
  * @td: the device
@@ -767,6 +675,11 @@ int teredo_client_init(struct teredo_dev *td)
 		kfree(c);
 		return -ENOMEM;
 	}
+	if (teredo_peers_init(td)) {
+		destroy_workqueue(c->cfg_wq);
+		kfree(c);
+		return -ENOMEM;
+	}
 	c->td = td;
 	INIT_DELAYED_WORK(&c->work, teredo_client_work);
 	INIT_WORK(&c->cfg_work, teredo_client_cfg_work);
@@ -791,6 +704,7 @@ void teredo_client_destroy(struct net_device *dev)
 		return;
 	cancel_delayed_work_sync(&c->work);	/* stopped already */
 	destroy_workqueue(c->cfg_wq);
+	teredo_peers_destroy(td);
 	td->client = NULL;
 	kfree(c);
 }
@@ -832,6 +746,7 @@ void teredo_client_stop(struct teredo_dev *td)
 	spin_unlock_bh(&c->lock);
 	cancel_delayed_work_sync(&c->work);
 	teredo_client_set_self(c, false);
+	teredo_peers_flush(td);
 	c->state = TEREDO_ST_QUALIFYING;
 	memset(&c->info, 0, sizeof(c->info));
 	c->addr = in6addr_any;

@@ -37,6 +37,9 @@ const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_UNTRUSTED]		= "untrusted",
 	[TEREDO_DROP_BAD_DST]		= "bad_dst",
 	[TEREDO_DROP_NO_RELAY]		= "no_relay",
+	[TEREDO_DROP_QUEUE_FULL]	= "queue_full",
+	[TEREDO_DROP_PEER_UNREACHABLE]	= "peer_unreachable",
+	[TEREDO_DROP_PEER_EVICTED]	= "peer_evicted",
 };
 
 static const struct in6_addr teredo_linklocal = {

@@ -22,6 +22,7 @@
 #include <net/gro_cells.h>
 
 struct dst_cache;
+struct teredo_peers;
 
 enum teredo_state {
 	TEREDO_ST_OFF,		/* no socket */
@@ -54,6 +55,9 @@ enum teredo_drop_reason {
 	TEREDO_DROP_UNTRUSTED,		/* rx: source not trusted (RFC 4380 5.2.3) */
 	TEREDO_DROP_BAD_DST,		/* not our address / not a usable mapping */
 	TEREDO_DROP_NO_RELAY,		/* tx to a non-Teredo address, no relay */
+	TEREDO_DROP_QUEUE_FULL,		/* peer.c: over peer_queue_bytes */
+	TEREDO_DROP_PEER_UNREACHABLE,	/* peer.c: no answer to the probes */
+	TEREDO_DROP_PEER_EVICTED,	/* peer.c: queued, entry removed */
 	__TEREDO_DROP_MAX
 };
 
@@ -77,7 +81,7 @@ struct teredo_pub {
 	struct in6_addr addr;		/* Teredo address, :: if none */
 	__be32 mapped_addr;		/* as seen by the server */
 	__be16 mapped_port;
-	u32 peers;
+	u32 peers;			/* also written by peer.c, WRITE_ONCE */
 };
 
 struct teredo_dev {
@@ -91,6 +95,7 @@ struct teredo_dev {
 	struct gro_cells gro_cells;
 	atomic64_t drops[__TEREDO_DROP_MAX];
 	void *client;			/* owned by the client code */
+	struct teredo_peers *peers;	/* owned by peer.c */
 };
 
 /* main.c: the one instance of a namespace */
