@@ -26,13 +26,15 @@ port_unload() {
 	true
 }
 
-# sample_events: the sample module's event lines since the last mark.
+# sample_events: the sample module's port event lines since the last mark
+# (not QUALIFIED/OFFLINE: the client raises those on its own schedule).
 port_mark() {
 	PORT_MARK=$(dmesg | wc -l)
 }
 sample_events() {
 	dmesg | tail -n "+$((PORT_MARK + 1))" |
-		sed -n 's/^\[[ 0-9.]*\] teredo_port_sample: \(event=.*\)$/\1/p'
+		sed -n 's/^\[[ 0-9.]*\] teredo_port_sample: \(event=.*\)$/\1/p' |
+		grep -Ev '^event=(QUALIFIED|OFFLINE) '
 }
 sample_getters() {
 	dmesg | tail -n "+$((PORT_MARK + 1))" |
