@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for kmod/nf_conntrack_teredo_parse.c: what one packet of the
+ * Teredo socket's flow lets through the firewall.
+ *
+ * Packets are built with proto.c's builders. Each kind is fed in every
+ * truncation from an exact-size kmalloc buffer (KASAN reports any read
+ * past the length), and every truncation must open nothing.
+ */
+
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nf_conntrack_teredo_parse.h"
+#include "proto.h"
+
+#define IP(a, b, c, d)	htonl((u32)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+static const u8 nonce[TEREDO_NONCE_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+static const __be16 srv_port = htons(3544);
+
+#define SERVER	IP(198, 51, 100, 1)
+#define SERVER2	IP(198, 51, 100, 2)
+#define PEER	IP(198, 51, 100, 42)
+
+struct pkt {
+	u8 b[128];
+	int len;
+};
+
+static void addr(struct in6_addr *a, __be32 server, __be32 ip, u16 port)
+{
+	struct teredo_addr_info info = {
+		.server = server,
+		.mapped_ip = ip,
+		.mapped_port = htons(port),
+	};
+
+	teredo_addr_build(a, &info);
+}
+
+static void build_rs(struct kunit *test, struct pkt *p)
+{
+	p->len = teredo_build_rs(p->b, sizeof(p->b), false, nonce);
+	KUNIT_ASSERT_GT(test, p->len, 0);
+}
+
+/* our indirect bubble: to the peer's server, naming the peer */
+static void build_bubble(struct kunit *test, struct pkt *p, __be32 server,
+			 __be32 ip, u16 port)
+{
+	struct in6_addr src, dst;
+
+	addr(&src, SERVER, IP(198, 51, 100, 40), 40000);
+	addr(&dst, server, ip, port);
+	p->len = teredo_build_bubble(p->b, sizeof(p->b), &src, &dst);
+	KUNIT_ASSERT_GT(test, p->len, 0);
+}
+
+/* the server's indirect bubble: origin indication, then a bubble */
+static void build_origin(struct kunit *test, struct pkt *p, __be32 ip,
+			 u16 port)
+{
+	struct in6_addr src, dst;
+	int n, m;
+
+	n = teredo_origin_build(p->b, sizeof(p->b), ip, htons(port));
+	KUNIT_ASSERT_EQ(test, n, TEREDO_ORIGIN_LEN);
+	addr(&src, SERVER, ip, port);
+	addr(&dst, SERVER, IP(198, 51, 100, 40), 40000);
+	m = teredo_build_bubble(p->b + n, sizeof(p->b) - n, &src, &dst);
+	KUNIT_ASSERT_GT(test, m, 0);
+	p->len = n + m;
+}
+
+static bool parse(struct kunit *test, const struct pkt *p, size_t len,
+		  bool outgoing, __be32 rip, __be16 rport,
+		  struct nf_teredo_expect *e)
+{
+	u8 *b = kmemdup(p->b, len ? len : 1, GFP_KERNEL);
+	bool r;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	r = nf_teredo_parse(b, len, outgoing, rip, rport, e);
+	kfree(b);
+	return r;
+}
+
+static void teredo_nf_rs(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+
+	build_rs(test, &p);
+	KUNIT_EXPECT_TRUE(test, parse(test, &p, p.len, true, SERVER,
+				      srv_port, &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_SERVER2);
+	KUNIT_EXPECT_EQ(test, e.ip, SERVER2);
+	KUNIT_EXPECT_EQ(test, e.port, srv_port);
+
+	/* not to port 3544, or received: nothing */
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER,
+				       htons(3545), &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_NONE);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+	/* a server at x.x.x.255 has no usable secondary address */
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true,
+				       IP(255, 255, 255, 254), srv_port, &e));
+}
+
+static void teredo_nf_own_bubble(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+
+	build_bubble(test, &p, SERVER, PEER, 6000);
+	KUNIT_EXPECT_TRUE(test, parse(test, &p, p.len, true, SERVER,
+				      srv_port, &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_PEER);
+	KUNIT_EXPECT_EQ(test, e.ip, PEER);
+	KUNIT_EXPECT_EQ(test, e.port, htons(6000));
+
+	/* sent to another server than the peer's address names */
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER2,
+				       srv_port, &e));
+	/* received (a direct bubble from a peer): nothing */
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+	/* mapped to an address nobody may expect */
+	build_bubble(test, &p, SERVER, IP(224, 0, 0, 1), 6000);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER,
+				       srv_port, &e));
+	build_bubble(test, &p, SERVER, PEER, 0);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER,
+				       srv_port, &e));
+	/* not a Teredo destination */
+	build_bubble(test, &p, SERVER, PEER, 6000);
+	p.b[24] = 0x20;
+	p.b[25] = 0x02;
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER,
+				       srv_port, &e));
+}
+
+static void teredo_nf_origin(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+
+	build_origin(test, &p, PEER, 6000);
+	KUNIT_EXPECT_TRUE(test, parse(test, &p, p.len, false, SERVER,
+				      srv_port, &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_PEER);
+	KUNIT_EXPECT_EQ(test, e.ip, PEER);
+	KUNIT_EXPECT_EQ(test, e.port, htons(6000));
+
+	/* only from port 3544, only received */
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       htons(6000), &e));
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER,
+				       srv_port, &e));
+	/* origins nobody may expect */
+	build_origin(test, &p, 0, 6000);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+	build_origin(test, &p, IP(127, 0, 0, 1), 6000);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+	build_origin(test, &p, IP(255, 255, 255, 255), 6000);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+	build_origin(test, &p, PEER, 0);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+}
+
+static void teredo_nf_nothing_else(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+
+	/* an empty payload, a NULL buffer, random text */
+	memset(p.b, 'x', sizeof(p.b));
+	p.len = 0;
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, 0, true, SERVER, srv_port,
+				       &e));
+	KUNIT_EXPECT_FALSE(test, nf_teredo_parse(NULL, 40, true, SERVER,
+						 srv_port, &e));
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, sizeof(p.b), true, SERVER,
+				       srv_port, &e));
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, sizeof(p.b), false, SERVER,
+				       srv_port, &e));
+	/* a bubble without origin from the server opens nothing */
+	build_bubble(test, &p, SERVER, PEER, 6000);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, SERVER,
+				       srv_port, &e));
+}
+
+/* Every truncation of every kind, both directions: nothing, no over-read. */
+static void teredo_nf_truncations(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt pkts[3];
+	int k, len;
+
+	build_rs(test, &pkts[0]);
+	build_bubble(test, &pkts[1], SERVER, PEER, 6000);
+	build_origin(test, &pkts[2], PEER, 6000);
+	for (k = 0; k < ARRAY_SIZE(pkts); k++) {
+		for (len = 0; len < pkts[k].len; len++) {
+			KUNIT_EXPECT_FALSE_MSG(test,
+					       parse(test, &pkts[k], len, true,
+						     SERVER, srv_port, &e),
+					       "kind %d len %d out", k, len);
+			KUNIT_EXPECT_FALSE_MSG(test,
+					       parse(test, &pkts[k], len, false,
+						     SERVER, srv_port, &e),
+					       "kind %d len %d in", k, len);
+		}
+	}
+}
+
+/* A length past TEREDO_CLASSIFY_MAX_READ: only that much is read. */
+static void teredo_nf_max_read(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+	u8 *b;
+
+	b = kzalloc(TEREDO_CLASSIFY_MAX_READ, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	build_rs(test, &p);
+	memcpy(b, p.b, p.len);
+	KUNIT_EXPECT_TRUE(test, nf_teredo_parse(b, 65507, true, SERVER,
+						srv_port, &e));
+	/* longest authentication header: the rest is beyond the limit */
+	memset(b, 0xff, TEREDO_CLASSIFY_MAX_READ);
+	b[0] = 0;
+	b[1] = 1;
+	KUNIT_EXPECT_FALSE(test, nf_teredo_parse(b, 65507, true, SERVER,
+						 srv_port, &e));
+	kfree(b);
+}
+
+static struct kunit_case teredo_nf_cases[] = {
+	KUNIT_CASE(teredo_nf_rs),
+	KUNIT_CASE(teredo_nf_own_bubble),
+	KUNIT_CASE(teredo_nf_origin),
+	KUNIT_CASE(teredo_nf_nothing_else),
+	KUNIT_CASE(teredo_nf_truncations),
+	KUNIT_CASE(teredo_nf_max_read),
+	{}
+};
+
+static struct kunit_suite teredo_nf_suite = {
+	.name = "teredo_nf_parse",
+	.test_cases = teredo_nf_cases,
+};
+
+kunit_test_suite(teredo_nf_suite);
+
+MODULE_LICENSE("GPL");
