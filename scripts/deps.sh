@@ -12,7 +12,7 @@ PKGS="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping nftables libnftables-dev conntrack
-	tcpdump socat iperf3 ethtool
+	tcpdump socat iperf3 ethtool jq
 	miredo miredo-server
 	sparse clang llvm libclang-rt-14-dev
 	pkg-config libmnl-dev
