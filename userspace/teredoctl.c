@@ -5,6 +5,8 @@
  *   teredoctl status [-j] [DEV]   state, port, addresses (-j: JSON)
  *   teredoctl watch [DEV]         one line per port change, until killed
  *   teredoctl rebind [DEV]        move the client to a new port
+ *   teredoctl nft-sync -t TABLE -s SET [DEV]   keep an nft set equal to
+ *                                 the port (nft_sync.c)
  *
  * DEV defaults to the first net device that has a teredo/ directory.
  * Everything comes from /sys/class/net/DEV/teredo/ (SYSFS_NET overrides
@@ -23,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "teredoctl.h"
+
 static const char *sysfs_net = "/sys/class/net";
 
 static void usage(FILE *f)
@@ -30,7 +34,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: teredoctl status [-j] [DEV]\n"
 		"       teredoctl watch [DEV]\n"
-		"       teredoctl rebind [DEV]\n");
+		"       teredoctl rebind [DEV]\n"
+		"       teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]\n");
 }
 
 static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
@@ -327,6 +332,23 @@ static int cmd_rebind(int argc, char **argv)
 	return 0;
 }
 
+/* for nft_sync.c */
+int teredoctl_attr_path(char *buf, size_t len, const char *dev,
+			const char *attr)
+{
+	return attr_path(buf, len, dev, attr);
+}
+
+int teredoctl_read_fd(int fd, char *buf, size_t len)
+{
+	return read_fd(fd, buf, len);
+}
+
+int teredoctl_find_dev(const char *want, char *dev, size_t len)
+{
+	return find_dev(want, dev, len);
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("SYSFS_NET");
@@ -343,6 +365,8 @@ int main(int argc, char **argv)
 		return cmd_watch(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rebind"))
 		return cmd_rebind(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "nft-sync"))
+		return teredoctl_nft_sync(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

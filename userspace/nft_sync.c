@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * teredoctl nft-sync: keep a named nft set equal to the Teredo port.
+ *
+ *   teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]
+ *
+ * The set (type inet_service) holds exactly the port the client is bound
+ * to, or nothing while it is not bound. Woken by poll() on
+ * /sys/class/net/DEV/teredo/port (POLLPRI|POLLERR, re-read from offset 0)
+ * and by nftables ruleset changes (netlink group NFNLGRP_NFTABLES), so
+ * that a ruleset reload that drops the element gets it back at once; a
+ * periodic re-check (-i, default 30 s) covers anything missed. Missing
+ * table or set: an error message, then it waits for them. -1: sync once
+ * and exit (status 1 if the table or set is missing).
+ *
+ * Each change prints one line:
+ *   nft-sync: inet teredo_fw teredo_port = 40000
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <nftables/libnftables.h>
+
+#include "teredoctl.h"
+
+struct nft_sync {
+	struct nft_ctx *nft;
+	const char *family, *table, *set;
+	char dev[IFNAMSIZ_MAX];
+	int missing;		/* last state reported: 1 missing, 0 ok */
+	long last;		/* last port written, -1 none, -2 unknown */
+};
+
+/* Run one nft command; its output in *out (owned by the context). */
+static int nft_cmd(struct nft_sync *s, const char **out, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	rc = nft_run_cmd_from_buffer(s->nft, buf);
+	if (out)
+		*out = nft_ctx_get_output_buffer(s->nft);
+	return rc ? -EIO : 0;
+}
+
+/*
+ * The set's elements as a list of ports: -1 if the set is missing, else
+ * the number of elements (at most one reported in *port).
+ */
+static int set_elements(struct nft_sync *s, long *port)
+{
+	const char *out, *p;
+	int n = 0;
+
+	if (nft_cmd(s, &out, "list set %s %s %s", s->family, s->table,
+		    s->set))
+		return -1;
+	p = strstr(out, "elements = {");
+	if (!p)
+		return 0;
+	p += strlen("elements = {");
+	while (*p && *p != '}') {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p) {
+			p++;
+			continue;
+		}
+		if (n == 0)
+			*port = v;
+		n++;
+		p = end;
+	}
+	return n;
+}
+
+/* Make the set hold @port (or nothing if @port < 0). */
+static int sync_set(struct nft_sync *s, long port)
+{
+	long cur = -1;
+	int n, err;
+
+	n = set_elements(s, &cur);
+	if (n < 0) {
+		if (s->missing != 1)
+			fprintf(stderr,
+				"nft-sync: table %s %s or its set %s is missing: %s"
+				"waiting for it\n", s->family, s->table, s->set,
+				nft_ctx_get_error_buffer(s->nft));
+		s->missing = 1;
+		s->last = -2;
+		return -ENOENT;
+	}
+	if (s->missing == 1)
+		fprintf(stderr, "nft-sync: %s %s %s is there\n", s->family,
+			s->table, s->set);
+	s->missing = 0;
+
+	if ((port < 0 && n == 0) || (port >= 0 && n == 1 && cur == port)) {
+		s->last = port;
+		return 0;
+	}
+	/* one transaction: never an empty set between two ports */
+	if (port >= 0)
+		err = nft_cmd(s, NULL,
+			      "flush set %s %s %s\nadd element %s %s %s { %ld }",
+			      s->family, s->table, s->set, s->family,
+			      s->table, s->set, port);
+	else
+		err = nft_cmd(s, NULL, "flush set %s %s %s", s->family,
+			      s->table, s->set);
+	if (err) {
+		fprintf(stderr, "nft-sync: cannot update %s %s %s: %s",
+			s->family, s->table, s->set,
+			nft_ctx_get_error_buffer(s->nft));
+		s->last = -2;
+		return err;
+	}
+	if (port >= 0)
+		printf("nft-sync: %s %s %s = %ld\n", s->family, s->table,
+		       s->set, port);
+	else
+		printf("nft-sync: %s %s %s = (none)\n", s->family, s->table,
+		       s->set);
+	fflush(stdout);
+	s->last = port;
+	return 0;
+}
+
+/* The port from the sysfs attribute @fd, -1 if not bound. */
+static long read_port(int fd)
+{
+	char buf[32], *end;
+	long v;
+
+	if (teredoctl_read_fd(fd, buf, sizeof(buf)) < 0)
+		return -1;
+	v = strtol(buf, &end, 10);
+	if (end == buf || v <= 0 || v > 65535)
+		return -1;
+	return v;
+}
+
+static int open_port(const char *dev)
+{
+	char path[PATH_MAX];
+
+	if (teredoctl_attr_path(path, sizeof(path), dev, "port"))
+		return -1;
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Drain the nftables notifications: we only need to know there were any. */
+static void drain(struct mnl_socket *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int i;
+
+	for (i = 0; i < 1024; i++)
+		if (recv(mnl_socket_get_fd(nl), buf, sizeof(buf),
+			 MSG_DONTWAIT) < 0 && errno != ENOBUFS)
+			break;
+}
+
+static struct mnl_socket *monitor_open(void)
+{
+	int group = NFNLGRP_NFTABLES;
+	struct mnl_socket *nl;
+
+	nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!nl)
+		return NULL;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0) {
+		mnl_socket_close(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+int teredoctl_nft_sync(int argc, char **argv)
+{
+	struct nft_sync s = { .family = "inet", .missing = -1, .last = -2 };
+	struct mnl_socket *nl = NULL;
+	int interval = 30, opt, fd = -1, rc = 0;
+	bool once = false;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "f:t:s:i:1")) != -1) {
+		switch (opt) {
+		case 'f':
+			s.family = optarg;
+			break;
+		case 't':
+			s.table = optarg;
+			break;
+		case 's':
+			s.set = optarg;
+			break;
+		case 'i':
+			interval = atoi(optarg);
+			break;
+		case '1':
+			once = true;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (!s.table || !s.set || interval < 1 || interval > 86400 ||
+	    argc - optind > 1)
+		goto usage;
+	if (teredoctl_find_dev(argc > optind ? argv[optind] : NULL, s.dev,
+			       sizeof(s.dev)))
+		return 1;
+
+	s.nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!s.nft) {
+		fprintf(stderr, "nft-sync: cannot create an nft context\n");
+		return 1;
+	}
+	nft_ctx_buffer_output(s.nft);
+	nft_ctx_buffer_error(s.nft);
+
+	if (once) {
+		fd = open_port(s.dev);
+		rc = sync_set(&s, fd < 0 ? -1 : read_port(fd)) ? 1 : 0;
+		goto out;
+	}
+
+	nl = monitor_open();
+	if (!nl)
+		fprintf(stderr,
+			"nft-sync: no nftables monitor (%m), re-checking every %d s\n",
+			interval);
+	for (;;) {
+		struct pollfd pfd[2];
+		int n = 0, r;
+
+		if (fd < 0)
+			fd = open_port(s.dev);
+		sync_set(&s, fd < 0 ? -1 : read_port(fd));
+
+		if (fd >= 0) {
+			pfd[n].fd = fd;
+			pfd[n].events = POLLPRI | POLLERR;
+			n++;
+		}
+		if (nl) {
+			pfd[n].fd = mnl_socket_get_fd(nl);
+			pfd[n].events = POLLIN;
+			n++;
+		}
+		r = poll(pfd, n, interval * 1000);
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "nft-sync: poll: %m\n");
+			rc = 1;
+			break;
+		}
+		if (nl && n && (pfd[n - 1].revents & POLLIN))
+			drain(nl);
+		/*
+		 * Unreadable after a notification: the port went down or the
+		 * device went away (a stale attribute polls as an error
+		 * forever). Reopen at the next round.
+		 */
+		if (fd >= 0 && (pfd[0].revents & (POLLERR | POLLNVAL)) &&
+		    read_port(fd) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+out:
+	if (nl)
+		mnl_socket_close(nl);
+	if (fd >= 0)
+		close(fd);
+	nft_ctx_free(s.nft);
+	return rc;
+usage:
+	fprintf(stderr,
+		"usage: teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]\n");
+	return 2;
+}
