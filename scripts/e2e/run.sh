@@ -11,7 +11,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-per_test=${E2E_TIMEOUT:-240}
+per_test=${E2E_TIMEOUT:-300}
 
 if [ "${1:-}" != --guest ]; then
 	n=$(ls "$here"/test-*.sh | wc -l)
