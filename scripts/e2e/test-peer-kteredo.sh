@@ -90,6 +90,24 @@ for ns in cl1 cl2; do
 	done
 done
 
+# A Teredo peer that never answers (server 198.51.100.1, mapped
+# 198.51.100.99:4000, nobody there): 1248-byte pings for 3 s fill the 4096-byte
+# queue (queue_full), 4 bubble rounds go unanswered, the rest is dropped
+# as peer_unreachable, and for 30 s new packets too.
+GHOST=2001:0:c633:6401:0:f05f:39cc:9b9c
+q0=$(drop_count cl1 queue_full)
+ip netns exec cl1 ping -6 -c 6 -i 0.2 -s 1200 -w 3 "$GHOST" >/dev/null 2>&1 &&
+	peer_fail "the ghost answered"
+e2e_wait 5 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"queue_full\" { print \$2 }') -ge $((q0 + 1)) ]" ||
+	peer_fail "queue_full: $(drop_count cl1 queue_full)"
+e2e_wait 15 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"peer_unreachable\" { print \$2 }') -ge 3 ]" ||
+	peer_fail "peer_unreachable: $(drop_count cl1 peer_unreachable)"
+u=$(drop_count cl1 peer_unreachable)
+ip netns exec cl1 ping -6 -c 1 -w 2 "$GHOST" >/dev/null 2>&1
+[ "$(drop_count cl1 peer_unreachable)" -gt "$u" ] ||
+	peer_fail "tx to a peer just given up on not dropped at once"
+log "ghost peer: queue_full $(drop_count cl1 queue_full), peer_unreachable $(drop_count cl1 peer_unreachable)"
+
 # Teardown under traffic: a flood running while the devices go.
 ip netns exec cl1 ping -6 -f -w 10 "$K2" >/dev/null 2>&1 &
 sleep 2
