@@ -95,6 +95,7 @@ static struct kunit_suite teredo_client_suite = {
 	.name = "teredo_client",
 	.test_cases = teredo_client_cases,
 };
+
 kunit_test_suite(teredo_client_suite);
 
 MODULE_LICENSE("GPL");
