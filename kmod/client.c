@@ -41,6 +41,7 @@
 #include <net/addrconf.h>
 #include <net/gro_cells.h>
 #include <net/ip.h>
+#include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/route.h>
@@ -627,6 +628,15 @@ void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 	/* CHECKSUM_UNNECESSARY covered the UDP layer only */
 	if (skb->ip_summed == CHECKSUM_UNNECESSARY)
 		__skb_decr_checksum_unnecessary(skb);
+	/*
+	 * A GSO packet from a kteredo peer over a virtual link (or a GRO'd
+	 * one) arrives whole: what is left is the inner IPv6 GSO packet,
+	 * without the UDP tunnel bits, as iptunnel_pull_header() does.
+	 */
+	if (iptunnel_pull_offloads(skb)) {
+		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
+		return;
+	}
 	skb_scrub_packet(skb, false);
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);

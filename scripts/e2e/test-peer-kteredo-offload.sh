@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-peer-kteredo with the offloads turned on (ethtool -K teredo0 sg on
+# tx on tso on gso on) on both sides: TCP leaves teredo0 as UDP tunnel GSO
+# packets, crosses the veths and NATs whole and is taken whole by the
+# other kteredo. Same scenario and checks (2 MB md5-checked), plus: cl1's
+# teredo0 sent those 2 MB in fewer than 1000 packets (at least 1656
+# without GSO: 1208-byte segments).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/port-lib.sh"
+trap 'port_unload; e2e_cleanup' EXIT
+
+SYS=/sys/class/net/teredo0/teredo
+# listening NS PORT: a TCP listener is up in NS
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+attr() { ip netns exec "$1" cat "$SYS/$2"; }
+qualified() { [ "$(attr "$1" state)" = qualified ]; }
+drop_count() { attr "$1" drops | awk -v r="$2" '$1 == r { print $2 }'; }
+peer_fail() {
+	local ns
+	for ns in cl1 cl2; do
+		echo "--- $ns drops"; attr $ns drops
+		echo "--- $ns peers $(attr $ns peers)"
+	done
+	port_fail "$*"
+}
+
+e2e_topology
+e2e_nat 1 masquerade
+e2e_nat 2 masquerade
+e2e_miredo_server
+
+modprobe teredo || port_fail "modprobe teredo"
+for ns in cl1 cl2; do
+	ip -n $ns link add teredo0 type teredo || port_fail "ip link add ($ns)"
+	ip netns exec $ns sh -c "echo $E2E_SERVER > $SYS/server" ||
+		port_fail "server attribute ($ns)"
+	ip -n $ns link set teredo0 up || port_fail "link up ($ns)"
+	ip netns exec $ns ethtool -K teredo0 sg on tx on tso on gso on ||
+		port_fail "ethtool ($ns)"
+	ip netns exec $ns ethtool -k teredo0 | grep -q '^tcp-segmentation-offload: on' ||
+		port_fail "tso not on ($ns)"
+done
+e2e_wait 30 qualified cl1 || peer_fail "cl1 not qualified"
+e2e_wait 30 qualified cl2 || peer_fail "cl2 not qualified"
+K1=$(attr cl1 address)
+K2=$(attr cl2 address)
+log "cl1 $K1, cl2 $K2"
+for ns in cl1 cl2; do
+	e2e_wait 5 sh -c "ip -n $ns -6 addr show dev teredo0 | grep -q $(attr $ns address)" ||
+		peer_fail "address not on teredo0 ($ns)"
+done
+
+out=$(ip netns exec cl1 ping -6 -c 3 -i 0.5 -w 20 "$K2") ||
+	peer_fail "cl1 cannot ping cl2: $out"
+log "cl1 -> cl2: $(echo "$out" | grep -o '[0-9]* received')"
+out=$(ip netns exec cl2 ping -6 -c 3 -i 0.5 -w 10 "$K1") ||
+	peer_fail "cl2 cannot ping cl1: $out"
+log "cl2 -> cl1: $(echo "$out" | grep -o '[0-9]* received')"
+for ns in cl1 cl2; do
+	[ "$(attr $ns peers)" = 1 ] || peer_fail "$ns: peers $(attr $ns peers)"
+done
+
+# TCP both ways, and a bulk transfer checked byte for byte (md5).
+ip netns exec cl1 timeout 40 socat -T 10 "TCP6-LISTEN:7001,reuseaddr" \
+	EXEC:cat >/dev/null 2>&1 &
+ip netns exec cl2 timeout 40 socat -T 10 "TCP6-LISTEN:7002,reuseaddr" \
+	SYSTEM:"md5sum >$E2E_TMP/md5.out" >/dev/null 2>&1 &
+e2e_wait 10 listening cl1 7001 || peer_fail "no listener on cl1:7001"
+e2e_wait 10 listening cl2 7002 || peer_fail "no listener on cl2:7002"
+msg="kteredo-$RANDOM"
+got=$(echo "$msg" | ip netns exec cl2 timeout 20 socat -t 5 -T 10 - "TCP6:[$K1]:7001")
+[ "$got" = "$msg" ] || peer_fail "TCP cl2 -> cl1: got '$got'"
+head -c 2000000 /dev/urandom >"$E2E_TMP/bulk"
+ip netns exec cl1 timeout 30 socat -T 10 - "TCP6:[$K2]:7002" \
+	<"$E2E_TMP/bulk" >/dev/null || peer_fail "TCP bulk cl1 -> cl2"
+e2e_wait 10 test -s "$E2E_TMP/md5.out"
+want=$(md5sum <"$E2E_TMP/bulk")
+[ "$(cat "$E2E_TMP/md5.out")" = "$want" ] ||
+	peer_fail "bulk md5 $(cat "$E2E_TMP/md5.out"), want $want"
+log "TCP both ways, 2 MB cl1 -> cl2 intact"
+txp=$(ip netns exec cl1 cat /sys/class/net/teredo0/statistics/tx_packets)
+log "cl1 teredo0 tx_packets $txp"
+[ "$txp" -lt 1000 ] || peer_fail "2 MB in $txp packets: no GSO"
+
+# Direct: the NATs' conntrack shows the flow between the two mappings.
+m2=$(attr cl2 mapped_port)
+ip netns exec nat1 conntrack -L -p udp 2>/dev/null |
+	grep -q "dst=198.51.100.12 .*dport=$m2 " ||
+	peer_fail "no direct flow to 198.51.100.12:$m2 in nat1's conntrack"
+
+for ns in cl1 cl2; do
+	for r in untrusted queue_full peer_unreachable; do
+		[ "$(drop_count $ns $r)" = 0 ] ||
+			peer_fail "$ns $r: $(drop_count $ns $r)"
+	done
+done
+
+# A Teredo peer that never answers (server 198.51.100.1, mapped
+# 198.51.100.99:4000, nobody there): 1248-byte pings for 3 s fill the 4096-byte
+# queue (queue_full), 4 bubble rounds go unanswered, the rest is dropped
+# as peer_unreachable, and for 30 s new packets too.
+GHOST=2001:0:c633:6401:0:f05f:39cc:9b9c
+q0=$(drop_count cl1 queue_full)
+ip netns exec cl1 ping -6 -c 6 -i 0.2 -s 1200 -w 3 "$GHOST" >/dev/null 2>&1 &&
+	peer_fail "the ghost answered"
+e2e_wait 5 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"queue_full\" { print \$2 }') -ge $((q0 + 1)) ]" ||
+	peer_fail "queue_full: $(drop_count cl1 queue_full)"
+e2e_wait 15 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"peer_unreachable\" { print \$2 }') -ge 3 ]" ||
+	peer_fail "peer_unreachable: $(drop_count cl1 peer_unreachable)"
+u=$(drop_count cl1 peer_unreachable)
+ip netns exec cl1 ping -6 -c 1 -w 2 "$GHOST" >/dev/null 2>&1
+[ "$(drop_count cl1 peer_unreachable)" -gt "$u" ] ||
+	peer_fail "tx to a peer just given up on not dropped at once"
+log "ghost peer: queue_full $(drop_count cl1 queue_full), peer_unreachable $(drop_count cl1 peer_unreachable)"
+
+# Teardown under traffic: a flood running while the devices go.
+ip netns exec cl1 ping -6 -f -w 10 "$K2" >/dev/null 2>&1 &
+sleep 2
+ip -n cl2 link del teredo0 || port_fail "link del cl2"
+ip netns del cl1 || port_fail "netns del cl1"
+E2E_NETNS=${E2E_NETNS/cl1 /}
+sleep 1
+rmmod teredo || port_fail "rmmod"
+exit 0
