@@ -15,10 +15,12 @@ ctl=$top/userspace/teredoctl
 
 step() { printf '\n=== %s\n' "$*"; }
 
-step "topology: miredo-server on $E2E_SERVER, client netns cl1 behind nft masquerade"
+step "topology: miredo-server on $E2E_SERVER; cl1 (kteredo) and cl2 (Miredo), each behind its own nft masquerade NAT"
 e2e_topology
 e2e_nat 1 masquerade
+e2e_nat 2 masquerade
 e2e_miredo_server
+e2e_miredo cl2
 
 step "modinfo teredo"
 modinfo teredo | grep -E '^(filename|description|author|license|parm):'
@@ -52,6 +54,16 @@ PY
 	ip -n cl1 -6 route show dev teredo0
 else
 	echo "not qualified within 30 s"
+fi
+
+step "ping -6 from kteredo (cl1) to the Miredo client in cl2"
+if e2e_wait 60 e2e_has_teredo_addr cl2; then
+	peer=$(e2e_teredo_addr cl2)
+	echo "Miredo peer: $peer"
+	ip netns exec cl1 ping -6 -c 3 -i 0.5 -w 20 "$peer"
+else
+	echo "Miredo in cl2 did not qualify within 60 s"
+	e2e_dump
 fi
 ip netns exec cl1 "$ctl" status teredo0
 
