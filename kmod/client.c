@@ -72,6 +72,7 @@ MODULE_PARM_DESC(default_route,
 
 /* c->events */
 #define TEREDO_EV_RECONF	BIT(0)	/* server or port changed */
+#define TEREDO_EV_LOCAL		BIT(1)	/* an IPv4 address came or went */
 
 struct teredo_client {
 	struct teredo_dev *td;
@@ -521,6 +522,8 @@ static void teredo_client_work(struct work_struct *w)
 			queue_delayed_work(system_wq, &c->work, delay);
 			return;
 		}
+	} else if (events & TEREDO_EV_LOCAL) {
+		/* checked below; an RS in flight is not a lost try */
 	} else if (rs_sent &&
 		   ++c->tries >= TEREDO_QUALIFICATION_RETRIES) {
 		teredo_client_lose(c, true, c->state == TEREDO_ST_QUALIFIED);
@@ -532,13 +535,21 @@ static void teredo_client_work(struct work_struct *w)
 	server = READ_ONCE(td->cfg_server);
 	if (!server)
 		return;		/* teredo_client_reconfigure() restarts us */
-	/* Refresh time: has our address toward the server changed? */
-	if (c->state == TEREDO_ST_QUALIFIED && !rs_sent) {
+	/*
+	 * Refresh time or an IPv4 address event: has our address toward the
+	 * server changed? If not and an RS is out, keep waiting for its RA.
+	 */
+	if (c->state == TEREDO_ST_QUALIFIED &&
+	    (!rs_sent || events & TEREDO_EV_LOCAL)) {
 		saddr = teredo_client_route_saddr(c, server);
 		if (saddr && saddr != c->local_ip) {
 			netdev_info(td->dev, "local address %pI4 -> %pI4\n",
 				    &c->local_ip, &saddr);
 			teredo_client_lose(c, false, true);
+		} else if (rs_sent) {
+			delay = msecs_to_jiffies(TEREDO_QUALIFICATION_TIMEOUT_MS);
+			queue_delayed_work(system_wq, &c->work, delay);
+			return;
 		}
 	}
 	teredo_client_send_rs(c, server);
@@ -778,6 +789,26 @@ void teredo_client_reconfigure(struct teredo_dev *td)
 	spin_lock_bh(&c->lock);
 	if (c->running) {
 		c->events |= TEREDO_EV_RECONF;
+		mod_delayed_work(system_wq, &c->work, 0);
+	}
+	spin_unlock_bh(&c->lock);
+}
+
+/**
+ * teredo_client_local_changed() - an IPv4 address came or went
+ * @td: the device
+ *
+ * Any context. A qualified client checks its source address toward the
+ * server now (and qualifies again from a new port if it changed); one
+ * still qualifying or offline sends its next RS now.
+ */
+void teredo_client_local_changed(struct teredo_dev *td)
+{
+	struct teredo_client *c = td->client;
+
+	spin_lock_bh(&c->lock);
+	if (c->running) {
+		c->events |= TEREDO_EV_LOCAL;
 		mod_delayed_work(system_wq, &c->work, 0);
 	}
 	spin_unlock_bh(&c->lock);

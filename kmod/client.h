@@ -9,7 +9,8 @@
  *  - teredo_client_start() from ndo_open once the socket is bound;
  *  - teredo_client_stop() from ndo_stop under RTNL, before td->lock is
  *    taken to close the socket: it waits for the state machine's work;
- *  - teredo_client_reconfigure() wherever the server or the port changes
+ *  - teredo_client_reconfigure() wherever the server or the port changes,
+ *    teredo_client_local_changed() when an IPv4 address comes or goes
  *    (any context, no lock needed);
  *  - teredo_rcv() and teredo_client_xmit() (device.h) on the fast paths.
  */
@@ -52,6 +53,7 @@ void teredo_client_destroy(struct net_device *dev);
 void teredo_client_start(struct teredo_dev *td);
 void teredo_client_stop(struct teredo_dev *td);
 void teredo_client_reconfigure(struct teredo_dev *td);
+void teredo_client_local_changed(struct teredo_dev *td);
 bool teredo_client_self(struct teredo_dev *td, struct teredo_self *self);
 
 /*

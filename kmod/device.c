@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -363,6 +364,32 @@ static struct notifier_block teredo_netdev_notifier = {
 	.priority = ADDRCONF_NOTIFY_PRIORITY - 1,
 };
 
+/*
+ * An IPv4 address came or went in a namespace with a teredo device: our
+ * source toward the server (hence the NAT mapping) may have changed, so
+ * the client checks now rather than at its next refresh.
+ */
+static int teredo_inetaddr_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+	struct net *net = dev_net(ifa->ifa_dev->dev);
+	struct teredo_net *tn = net_generic(net, teredo_net_id);
+	struct teredo_pub *pub;
+
+	if (event != NETDEV_UP && event != NETDEV_DOWN)
+		return NOTIFY_DONE;
+	pub = rtnl_dereference(tn->pub);
+	if (pub)
+		teredo_client_local_changed(container_of(pub, struct teredo_dev,
+							 pub));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block teredo_inetaddr_notifier = {
+	.notifier_call = teredo_inetaddr_event,
+};
+
 /**
  * teredo_create_initial() - create and start teredo0 (module parameters)
  * @net: the namespace, the initial one
@@ -407,9 +434,18 @@ int teredo_device_init(void)
 	err = register_netdevice_notifier(&teredo_netdev_notifier);
 	if (err)
 		return err;
+	err = register_inetaddr_notifier(&teredo_inetaddr_notifier);
+	if (err)
+		goto err_inetaddr;
 	err = rtnl_link_register(&teredo_link_ops);
 	if (err)
-		unregister_netdevice_notifier(&teredo_netdev_notifier);
+		goto err_link;
+	return 0;
+
+err_link:
+	unregister_inetaddr_notifier(&teredo_inetaddr_notifier);
+err_inetaddr:
+	unregister_netdevice_notifier(&teredo_netdev_notifier);
 	return err;
 }
 
@@ -417,5 +453,6 @@ int teredo_device_init(void)
 void teredo_device_exit(void)
 {
 	rtnl_link_unregister(&teredo_link_ops);
+	unregister_inetaddr_notifier(&teredo_inetaddr_notifier);
 	unregister_netdevice_notifier(&teredo_netdev_notifier);
 }
