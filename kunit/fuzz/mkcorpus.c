@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Write the seed corpus for fuzz_proto: the packets kunit/proto_test.c
- * builds and checks, made with proto.c's own builders where it has them
- * (RS, bubbles, echo, headers) and, for the RAs, the bytes miredo-server
- * sends (as in proto_test.c). corpus/ra-captured-miredo-server is not
- * generated: it is the real server's answer, as in proto_test.c.
+ * Write the seed corpus for fuzz_proto and fuzz_nf_parse: the packets
+ * kunit/proto_test.c builds and checks, made with proto.c's own builders
+ * where it has them (RS, bubbles, echo, headers) and, for the RAs, the
+ * bytes miredo-server sends (as in proto_test.c); then, for the conntrack
+ * helper's parser, packets that open nothing (an RS with an origin
+ * indication, bubbles naming no usable endpoint) and inputs as long as
+ * TEREDO_CLASSIFY_MAX_READ allows or longer.
+ * corpus/ra-captured-miredo-server is not generated: it is the real
+ * server's answer, as in proto_test.c.
  * Usage: mkcorpus DIR
  */
 
@@ -89,6 +93,64 @@ static struct in6_addr addr(const char *bytes)
 	return a;
 }
 
+/* A Teredo address of server 192.0.2.1 for the mapped @ip4:@port */
+static struct in6_addr teredo(const char *ip4, const char *port)
+{
+	struct teredo_addr_info info = { .flags = 0x8000 };
+	struct in6_addr a;
+
+	memcpy(&info.server, "\xc0\x00\x02\x01", 4);
+	memcpy(&info.mapped_ip, ip4, 4);
+	memcpy(&info.mapped_port, port, 2);
+	teredo_addr_build(&a, &info);
+	return a;
+}
+
+/* The helper parser's cases that open nothing, and long inputs */
+static void put_nf(const struct in6_addr *client, const struct in6_addr *peer,
+		   const struct in6_addr *native)
+{
+	static const u8 origin_mcast[8] = {	/* 224.0.0.1 port 6000 */
+		0x00, 0x00, 0xe8, 0x8f, 0x1f, 0xff, 0xff, 0xfe,
+	};
+	struct in6_addr lo = teredo("\x7f\x00\x00\x01", "\x30\x39");
+	static u8 b[1100];
+	u8 rs[TEREDO_RS_LEN];
+	size_t n;
+
+	/* our RS, an origin indication inserted after its auth header */
+	teredo_build_rs(rs, sizeof(rs), false, nonce);
+	memcpy(b, rs, TEREDO_AUTH_MIN_LEN);
+	memcpy(b + TEREDO_AUTH_MIN_LEN, origin_337, 8);
+	memcpy(b + TEREDO_AUTH_MIN_LEN + 8, rs + TEREDO_AUTH_MIN_LEN,
+	       TEREDO_RS_LEN - TEREDO_AUTH_MIN_LEN);
+	put("rs-origin", b, TEREDO_RS_LEN + 8);
+
+	/* our RS with the longest auth header: TEREDO_CLASSIFY_MAX_READ - 1 */
+	n = 4 + 255 + 255;
+	memset(b, 'i', n);
+	memcpy(b, "\x00\x01\xff\xff", 4);
+	memcpy(b + n, rs + 4, TEREDO_RS_LEN - 4);
+	put("rs-auth-max", b, n + TEREDO_RS_LEN - 4);
+
+	put("bubble-native", b, teredo_build_bubble(b, sizeof(b), client,
+						    native));
+	put("bubble-to-loopback", b, teredo_build_bubble(b, sizeof(b), client,
+							 &lo));
+	memcpy(b, origin_mcast, 8);
+	put("bubble-indirect-multicast", b,
+	    8 + teredo_build_bubble(b + 8, sizeof(b) - 8, peer, client));
+
+	/* a UDP datagram of 1000 bytes, past TEREDO_CLASSIFY_MAX_READ */
+	teredo_build_bubble(b, sizeof(b), native, client);
+	b[4] = 1008 >> 8;
+	b[5] = 1008 & 0xff;
+	b[6] = 17;
+	memcpy(b + 40, "\x30\x39\x00\x35\x03\xf0\x00\x00", 8);
+	memset(b + 48, 'd', 1000);
+	put("data-udp-long", b, 40 + 1008);
+}
+
 int main(int argc, char **argv)
 {
 	struct in6_addr client = addr("\x20\x01\x00\x00\x41\x36\xe3\x78"
@@ -165,5 +227,7 @@ int main(int argc, char **argv)
 	b[20] = 0;
 	put("bubble-auth-id-au", b,
 	    21 + teredo_build_bubble(b + 21, sizeof(b) - 21, &peer, &client));
+
+	put_nf(&client, &peer, &native);
 	return 0;
 }
