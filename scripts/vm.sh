@@ -51,9 +51,13 @@ if [ "${1:-}" = --guest ]; then
 	cp "$out/modroot/lib/modules/$kver"/modules.* "/lib/modules/$kver/"
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	export HOME=/root KTEREDO_TOP="$top" KTEREDO_VM=1
-	cd "$top"
 	rc=0
-	bash "$out/cmd" </dev/null >/dev/console 2>&1 || rc=$?
+	if cd "$top"; then
+		bash "$out/cmd" </dev/null >/dev/console 2>&1 || rc=$?
+	else
+		echo "vm: $top is not in the guest (its /tmp is its own)" >/dev/console
+		rc=2
+	fi
 	echo "$rc" >"$out/rc"
 	sleep 1	# let dmesg -w drain the last lines
 	sync

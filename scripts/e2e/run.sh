@@ -7,7 +7,8 @@
 #
 # Prints "PASS e2e/NAME" or "FAIL e2e/NAME" per test (a failing test's
 # output above its line), then "N passed, N failed". A kernel report in
-# dmesg during a test fails that test.
+# dmesg during a test fails that test. E2E_TIMEOUT: seconds per test
+# (300); E2E_VERBOSE=1: a passing test's "# " lines too.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,9 @@ per_test=${E2E_TIMEOUT:-300}
 if [ "${1:-}" != --guest ]; then
 	n=$(ls "$here"/test-*.sh | wc -l)
 	# one boot, plus each test's own bound
-	exec "$here/../vm.sh" -t $((120 + n * per_test)) "$here/run.sh" --guest "$@"
+	exec "$here/../vm.sh" -t $((120 + n * per_test)) env \
+		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
+		"$here/run.sh" --guest "$@"
 fi
 shift
 
@@ -57,6 +60,7 @@ for t in "${tests[@]}"; do
 	done
 	if [ "$rc" = 0 ] && [ "$after" = "$before" ]; then
 		passed=$((passed + 1))
+		[ -n "${E2E_VERBOSE:-}" ] && grep '^# ' "$log" | sed 's/^/    /'
 		echo "PASS e2e/$name (${secs}s)"
 	else
 		failed=$((failed + 1))
