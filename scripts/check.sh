@@ -73,7 +73,7 @@ fi
 
 # --- fuzz smoke run -----------------------------------------------------------
 if [ -e kunit/fuzz/Makefile ]; then
-	step fuzz-proto make -s -C kunit/fuzz run RUNS="${FUZZ_RUNS:-200000}"
+	step fuzz make -s -C kunit/fuzz run RUNS="${FUZZ_RUNS:-200000}"
 fi
 
 # --- VM rig: a kernel report must fail a run --------------------------------
