@@ -27,6 +27,8 @@
 
 #define TEREDO_MTU	1280	/* RFC 4380 section 5.2 */
 #define TEREDO_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE)
+/* (1280 + 28) * 48 < 65535 */
+#define TEREDO_GSO_MAX_SEGS	48
 
 const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_NOT_QUALIFIED]	= "not_qualified",
@@ -179,19 +181,15 @@ static void teredo_setup(struct net_device *dev)
 	/* One per namespace, and the socket lives in it: never move. */
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
 	/*
-	 * Offloads, as geneve and vxlan have them, but off unless asked
-	 * (ethtool -K teredo0 sg on tx on tso on): large TCP segments with
-	 * the inner checksum left to do go through teredo_xmit_udp() whole,
-	 * as UDP tunnel GSO, and are cut after encapsulation by the outer
-	 * device or by software GSO in front of it. gso_size comes from the
-	 * MSS on this 1280-byte MTU: each segment is still an IPv6 packet of
-	 * at most 1280 bytes. Over a real NIC that is always right; over
-	 * veth or loopback nothing cuts or checksums them, and a user-space
-	 * receiver (Miredo) on the far side gets one large datagram with an
-	 * unfinished inner checksum, hence opt-in. kteredo receives them
-	 * whole (teredo_deliver()).
+	 * Offloads, on by default (ethtool -K teredo0 tso off ... to turn
+	 * them off): TCP hands over large packets with the checksum left to
+	 * do, and gso.c sends each as one fraglist skb of finished Teredo
+	 * datagrams. One IPv4 packet must hold it all, outer headers
+	 * included: TEREDO_GSO_MAX_SEGS full segments of a 1280-byte MTU do.
 	 */
+	dev->features |= TEREDO_OFFLOADS;
 	dev->hw_features |= TEREDO_OFFLOADS;
+	netif_set_tso_max_segs(dev, TEREDO_GSO_MAX_SEGS);
 }
 
 /*

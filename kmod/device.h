@@ -121,6 +121,34 @@ int teredo_socket_rebind(struct teredo_dev *td);
 int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
 		    __be32 daddr, __be16 dport, struct dst_cache *cache);
 
+/**
+ * struct teredo_flow - the outer headers of what the socket sends
+ * @saddr: IPv4 source (from the route)
+ * @daddr: IPv4 destination
+ * @sport: the socket's port
+ * @dport: the destination port
+ * @ttl: from the route
+ */
+struct teredo_flow {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 ttl;
+};
+
+/*
+ * Under rcu_read_lock_bh() with the socket @sk; both consume @skb and
+ * one reference on @rt. teredo_xmit_one(): one datagram, the inner
+ * checksum finished first. teredo_xmit_gso() (gso.c): a GSO packet.
+ */
+void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
+		     struct rtable *rt, struct sk_buff *skb,
+		     const struct teredo_flow *f);
+void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
+		     struct rtable *rt, struct sk_buff *skb,
+		     const struct teredo_flow *f);
+
 /* port.c */
 void teredo_pub_init(struct teredo_pub *pub, struct net *net,
 		     struct net_device *dev);

@@ -187,10 +187,45 @@ int teredo_socket_rebind(struct teredo_dev *td)
 }
 
 /**
+ * teredo_xmit_one() - send one datagram (see device.h)
+ * @td: the device
+ * @sk: the Teredo socket
+ * @rt: the route to @f->daddr, whose reference is consumed
+ * @skb: the UDP payload, consumed
+ * @f: the outer addresses and ports
+ *
+ * The inner checksum is finished here, not left to the outer device: over
+ * veth nobody would, and a user-space receiver (Miredo) would pass the
+ * packet on with it undone.
+ */
+void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
+		     struct rtable *rt, struct sk_buff *skb,
+		     const struct teredo_flow *f)
+{
+	int err;
+
+	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			   rt->dst.header_len + sizeof(struct iphdr) +
+			   sizeof(struct udphdr));
+	if (!err && skb->ip_summed == CHECKSUM_PARTIAL)
+		err = skb_checksum_help(skb);
+	if (!err)
+		err = udp_tunnel_handle_offloads(skb, true);
+	if (unlikely(err)) {
+		ip_rt_put(rt);
+		teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
+		return;
+	}
+	skb_set_inner_protocol(skb, htons(ETH_P_IPV6));
+	udp_tunnel_xmit_skb(rt, sk, skb, f->saddr, f->daddr, 0, f->ttl, 0,
+			    f->sport, f->dport, false, false);
+}
+
+/**
  * teredo_xmit_udp() - send a UDP payload from the Teredo socket
  * @td: the device
  * @skb: the payload (an IPv6 packet, possibly with Teredo headers in
- *	front); consumed in all cases
+ *	front, or an IPv6 GSO packet from the stack); consumed in all cases
  * @daddr: IPv4 destination (server, peer mapping or relay)
  * @dport: UDP destination port, network order
  * @cache: a dst cache for that destination, or NULL
@@ -206,11 +241,13 @@ int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
 {
 	struct net_device *dev = td->dev;
 	struct ip_tunnel_key key = {};
+	struct teredo_flow f = {
+		.daddr = daddr,
+		.dport = dport,
+	};
 	struct socket *sock;
 	struct rtable *rt;
-	__be32 saddr = 0;
-	__be16 sport;
-	int err;
+	int err = 0;
 
 	rcu_read_lock_bh();
 	sock = rcu_dereference_bh(td->sock);
@@ -219,32 +256,23 @@ int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
 		teredo_drop(td, skb, TEREDO_DROP_NO_SOCKET, false);
 		goto out;
 	}
-	sport = inet_sk(sock->sk)->inet_sport;
+	f.sport = inet_sk(sock->sk)->inet_sport;
 	skb->mark = READ_ONCE(td->cfg_fwmark);
 	/* iptunnel_xmit() counts in skb->dev's tstats */
 	skb->dev = dev;
 	key.u.ipv4.dst = daddr;
-	rt = udp_tunnel_dst_lookup(skb, dev, dev_net(dev), 0, &saddr, &key,
-				   sport, dport, 0, cache);
+	rt = udp_tunnel_dst_lookup(skb, dev, dev_net(dev), 0, &f.saddr, &key,
+				   f.sport, dport, 0, cache);
 	if (IS_ERR(rt)) {
 		err = PTR_ERR(rt);
 		teredo_drop(td, skb, TEREDO_DROP_NO_ROUTE, false);
 		goto out;
 	}
-	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			   rt->dst.header_len + sizeof(struct iphdr) +
-			   sizeof(struct udphdr));
-	if (!err)
-		err = udp_tunnel_handle_offloads(skb, true);
-	if (unlikely(err)) {
-		ip_rt_put(rt);
-		teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
-		goto out;
-	}
-	skb_set_inner_protocol(skb, htons(ETH_P_IPV6));
-	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, daddr, 0,
-			    ip4_dst_hoplimit(&rt->dst), 0, sport, dport,
-			    false, false);
+	f.ttl = ip4_dst_hoplimit(&rt->dst);
+	if (skb_is_gso(skb))
+		teredo_xmit_gso(td, sock->sk, rt, skb, &f);
+	else
+		teredo_xmit_one(td, sock->sk, rt, skb, &f);
 out:
 	rcu_read_unlock_bh();
 	return err;
