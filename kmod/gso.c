@@ -191,9 +191,13 @@ void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
 	skb_shinfo(skb)->gso_size = size;
 	skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4 | SKB_GSO_FRAGLIST;
 	skb_shinfo(skb)->gso_segs = n;
-	/* every datagram's checksum is done; none to verify on the way */
+	/*
+	 * Every checksum is done, outer and inner: none to verify on the way,
+	 * nor at a receiver the skb reaches whole over veths (one that sees
+	 * it off a wire checks its own).
+	 */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb->csum_level = 0;
+	skb->csum_level = 1;
 	skb->encapsulation = 0;
 	iptunnel_xmit(sk, rt, skb, f->saddr, f->daddr, IPPROTO_UDP, 0, f->ttl,
 		      0, false);

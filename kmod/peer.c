@@ -399,17 +399,35 @@ static void __teredo_peers_clear_locked(struct teredo_peers *pc,
 }
 
 /* Count and free what the decisions taken under pc->lock dropped. */
+/*
+ * An outgoing packet to a peer that never answered: tell its sender, as
+ * a router would (and as WireGuard does for a destination without a
+ * peer), so that it fails at once rather than by timeout. Rate-limited
+ * by icmpv6 itself.
+ */
+static void teredo_peer_drop_unreachable(struct teredo_dev *td,
+					 struct sk_buff *skb)
+{
+	skb->dev = td->dev;
+	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+	teredo_drop(td, skb, TEREDO_DROP_PEER_UNREACHABLE, false);
+}
+
 static void teredo_peers_drop_list(struct teredo_peers *pc,
 				   struct sk_buff_head *drops)
 {
+	struct teredo_peer_cb *cb;
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(drops))) {
-		if (pc->td)
-			teredo_drop(pc->td, skb, TEREDO_PEER_CB(skb)->reason,
-				    TEREDO_PEER_CB(skb)->incoming);
-		else
+		cb = TEREDO_PEER_CB(skb);
+		if (!pc->td)
 			kfree_skb(skb);
+		else if (cb->reason == TEREDO_DROP_PEER_UNREACHABLE &&
+			 !cb->incoming)
+			teredo_peer_drop_unreachable(pc->td, skb);
+		else
+			teredo_drop(pc->td, skb, cb->reason, cb->incoming);
 	}
 }
 
@@ -726,6 +744,8 @@ unlock:
 	teredo_peers_drop_list(pc, &drops);
 	if (send)
 		teredo_xmit_udp(td, skb, ip, port, NULL);
+	else if (why == TEREDO_DROP_PEER_UNREACHABLE)
+		teredo_peer_drop_unreachable(td, skb);
 	else if (why != __TEREDO_DROP_MAX)
 		teredo_drop(td, skb, why, false);
 	teredo_peers_out(td, &out);

@@ -28,14 +28,28 @@ cpu_ticks() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
 }
 
+# cl1's TCP segments out, and its teredo0's sends (one per GSO list)
+tcp_out_segs() {
+	ip netns exec cl1 awk '$1 == "Tcp:" && $12 ~ /^[0-9]+$/ { print $12 }' \
+		/proc/net/snmp
+}
+teredo_sends() {
+	ip netns exec cl1 cat /sys/class/net/teredo0/statistics/tx_packets \
+		2>/dev/null
+}
+
 # measure NAME DST: iperf3 TCP and UDP from cl1 to DST in cl2, and ping.
 measure() {
 	local name=$1 dst=$2 j t0 t1 pkts
 	ip netns exec cl2 iperf3 -s -D -1 -p 5201 >/dev/null 2>&1
 	sleep 0.5
 	t0=$(cpu_ticks)
+	s0=$(tcp_out_segs)
+	x0=$(teredo_sends)
 	j=$(ip netns exec cl1 iperf3 -c "$dst" -p 5201 -t "$SECS" -J 2>&1)
 	t1=$(cpu_ticks)
+	[ "$x0" ] && echo "# $name: $(($(tcp_out_segs) - s0)) TCP segments" \
+		"in $(($(teredo_sends) - x0)) sends from cl1's teredo0"
 	R[$name.tcp]=$(echo "$j" | jq -r '.end.sum_received.bits_per_second // 0')
 	pkts=$(echo "$j" | jq -r '(.end.sum_received.bytes // 0) / 1400 | floor')
 	[ "$pkts" -gt 0 ] 2>/dev/null &&

@@ -112,7 +112,8 @@ done
 # A Teredo peer that never answers (server 198.51.100.1, mapped
 # 198.51.100.99:4000, nobody there): 1248-byte pings for 3 s fill the 4096-byte
 # queue (queue_full), 4 bubble rounds go unanswered, the rest is dropped
-# as peer_unreachable, and for 30 s new packets too.
+# as peer_unreachable, and for 30 s new packets too, each answered with an
+# ICMPv6 address unreachable.
 GHOST=2001:0:c633:6401:0:f05f:39cc:9b9c
 q0=$(drop_count cl1 queue_full)
 ip netns exec cl1 ping -6 -c 6 -i 0.2 -s 1200 -w 3 "$GHOST" >/dev/null 2>&1 &&
@@ -122,9 +123,12 @@ e2e_wait 5 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"queue_fu
 e2e_wait 15 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"peer_unreachable\" { print \$2 }') -ge 3 ]" ||
 	peer_fail "peer_unreachable: $(drop_count cl1 peer_unreachable)"
 u=$(drop_count cl1 peer_unreachable)
-ip netns exec cl1 ping -6 -c 1 -w 2 "$GHOST" >/dev/null 2>&1
+out=$(ip netns exec cl1 ping -6 -c 1 -w 2 "$GHOST" 2>&1)
 [ "$(drop_count cl1 peer_unreachable)" -gt "$u" ] ||
 	peer_fail "tx to a peer just given up on not dropped at once"
+# and its sender is told so at once (ICMPv6 address unreachable)
+echo "$out" | grep -q 'Destination unreachable: Address unreachable' ||
+	peer_fail "no ICMPv6 address unreachable for the ghost: $out"
 log "ghost peer: queue_full $(drop_count cl1 queue_full), peer_unreachable $(drop_count cl1 peer_unreachable)"
 
 # Teardown under traffic: a flood running while the devices go.
