@@ -152,6 +152,41 @@ e2e_miredo() {
 		>"$E2E_TMP/miredo-$ns.log" 2>&1 &
 }
 
+# e2e_relay: after e2e_topology, a Miredo relay (cone) in "relay" on the
+# WAN at $E2E_RELAY, and behind it host6, a native IPv6 host at
+# $E2E_HOST6 (2001:db8:1::/64); srv reaches that network through the
+# relay (2001:db8:ff::/64 between them), as the server's echo-test
+# traffic to a native host needs.
+#
+#   srv 198.51.100.1 (2001:db8:ff::1) --- WAN --- relay 198.51.100.20
+#                                                  (2001:db8:ff::20)
+#                                                   | 2001:db8:1::1
+#                                  host6 2001:db8:1::2
+e2e_relay() {
+	local conf=$E2E_TMP/miredo-relay.conf
+
+	E2E_RELAY=198.51.100.20
+	E2E_HOST6=2001:db8:1::2
+	e2e_ns_add relay
+	e2e_ns_add host6
+	e2e_wan_attach relay e0 "$E2E_RELAY/24"
+	ip -n relay addr add 2001:db8:ff::20/64 dev e0
+	ip -n srv addr add 2001:db8:ff::1/64 dev e0
+	ip -n srv route add 2001:db8:1::/64 via 2001:db8:ff::20
+	ip -n relay link add e1 type veth peer name e0 netns host6
+	ip -n relay addr add 2001:db8:1::1/64 dev e1
+	ip -n relay link set e1 up
+	ip -n host6 addr add "$E2E_HOST6/64" dev e0
+	ip -n host6 link set e0 up
+	ip -n host6 route add 2001::/32 via 2001:db8:1::1
+	ip netns exec relay sysctl -qw net.ipv6.conf.all.forwarding=1
+	# the relay's own teredo interface routes 2001::/32 (Teredo clients)
+	printf 'InterfaceName teredo\nRelayType cone\nBindAddress %s\n' \
+		"$E2E_RELAY" >"$conf"
+	e2e_run_private relay miredo -f -c "$conf" \
+		>"$E2E_TMP/miredo-relay.log" 2>&1 &
+}
+
 # e2e_teredo_addr NS [IFNAME]: the global Teredo address of IFNAME in NS.
 e2e_teredo_addr() {
 	ip -n "$1" -6 -o addr show dev "${2:-teredo}" scope global 2>/dev/null |
