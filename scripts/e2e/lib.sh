@@ -152,10 +152,102 @@ e2e_miredo() {
 		>"$E2E_TMP/miredo-$ns.log" 2>&1 &
 }
 
+# e2e_relay: after e2e_topology, a Miredo relay (cone) in "relay" on the
+# WAN at $E2E_RELAY, and behind it host6, a native IPv6 host at
+# $E2E_HOST6 (2001:db8:1::/64); srv reaches that network through the
+# relay (2001:db8:ff::/64 between them), as the server's echo-test
+# traffic to a native host needs.
+#
+#   srv 198.51.100.1 (2001:db8:ff::1) --- WAN --- relay 198.51.100.20
+#                                                  (2001:db8:ff::20)
+#                                                   | 2001:db8:1::1
+#                                  host6 2001:db8:1::2
+e2e_relay() {
+	local conf=$E2E_TMP/miredo-relay.conf
+
+	E2E_RELAY=198.51.100.20
+	E2E_HOST6=2001:db8:1::2
+	e2e_ns_add relay
+	e2e_ns_add host6
+	e2e_wan_attach relay e0 "$E2E_RELAY/24"
+	ip -n relay addr add 2001:db8:ff::20/64 dev e0
+	ip -n srv addr add 2001:db8:ff::1/64 dev e0
+	ip -n srv route add 2001:db8:1::/64 via 2001:db8:ff::20
+	ip -n relay link add e1 type veth peer name e0 netns host6
+	ip -n relay addr add 2001:db8:1::1/64 dev e1
+	ip -n relay link set e1 up
+	ip -n host6 addr add "$E2E_HOST6/64" dev e0
+	ip -n host6 link set e0 up
+	ip -n host6 route add 2001::/32 via 2001:db8:1::1
+	ip netns exec relay sysctl -qw net.ipv6.conf.all.forwarding=1
+	# the relay's own teredo interface routes 2001::/32 (Teredo clients)
+	printf 'InterfaceName teredo\nRelayType cone\nBindAddress %s\n' \
+		"$E2E_RELAY" >"$conf"
+	e2e_run_private relay miredo -f -c "$conf" \
+		>"$E2E_TMP/miredo-relay.log" 2>&1 &
+}
+
 # e2e_teredo_addr NS [IFNAME]: the global Teredo address of IFNAME in NS.
 e2e_teredo_addr() {
 	ip -n "$1" -6 -o addr show dev "${2:-teredo}" scope global 2>/dev/null |
 		awk '$4 ~ /^2001:0?:/ { sub("/.*", "", $4); print $4; exit }'
+}
+
+# e2e_ct_events_on NS: conntrack events for every new flow of NS. By
+# default (nf_conntrack_events=2) a flow gets its event cache only if
+# some ctnetlink event listener existed when it was created, and an
+# expectation's events go through its master's: without this, a helper's
+# expectations on a flow made before "conntrack -E expect" started (the
+# Teredo server flow) raise no events.
+e2e_ct_events_on() {
+	ip netns exec "$1" sysctl -qw net.netfilter.nf_conntrack_events=1
+}
+
+# e2e_expect_listening NS: a netlink socket in NS is subscribed to
+# expectation events (NFNLGRP_CONNTRACK_EXP_NEW/UPDATE/DESTROY, 0x38).
+e2e_expect_listening() {
+	local g
+	for g in $(ip netns exec "$1" awk '$2 == 12 { print $4 }' \
+		/proc/net/netlink); do
+		[ $((0x$g & 0x38)) != 0 ] && return 0
+	done
+	return 1
+}
+
+# e2e_expect_events NS FILE SECONDS: "conntrack -E expect" in NS in the
+# background for at most SECONDS, one event a line in FILE; returns once
+# it listens. e2e_expect_events_stop ends it.
+e2e_expect_events() {
+	ip netns exec "$1" timeout "$3" stdbuf -oL \
+		conntrack -E expect -o timestamp >"$2" 2>"$2.err" &
+	E2E_EXPECT_PID=$!
+	e2e_wait 10 e2e_expect_listening "$1"
+}
+
+# e2e_expect_events_stop: let the last events arrive, end the listener.
+e2e_expect_events_stop() {
+	sleep 0.5
+	kill "$E2E_EXPECT_PID" 2>/dev/null
+	wait "$E2E_EXPECT_PID" 2>/dev/null
+	true
+}
+
+# e2e_expect_print FILE: the events of FILE as log lines, each with its
+# time (when conntrack read it) relative to the first: conntrack's own
+# "[SECONDS.MICROSECONDS]" leaves out the microseconds' leading zeros.
+e2e_expect_print() {
+	awk '
+	match($0, /^\[[0-9]+\.[0-9]+ *\]/) {
+		split(substr($0, 2, RLENGTH - 2), a, ".")
+		t = a[1] + a[2] / 1000000
+		if (!n++)
+			t0 = t
+		rest = substr($0, RLENGTH + 1)
+		sub(/^[ \t]+/, "", rest)
+		printf "#   +%.3fs %s\n", t - t0, rest
+		next
+	}
+	{ print "#   " $0 }' "$1"
 }
 
 # e2e_wait SECONDS CMD...: poll CMD every 0.5 s until it succeeds.

@@ -7,9 +7,12 @@
 # their own NATs:
 #   a. Miredo starts (cl2 pings kteredo): the server's indirect bubble
 #      with origin indication makes the helper expect cl2's mapped
-#      address, so kteredo's direct bubble leaves under the output-drop
-#      policy (conntrack -L expect captured while this is set up);
-#   b. kteredo starts (cl1 pings cl3's Miredo);
+#      address both ways: cl2 -> cl1's Teredo port, and cl1's Teredo port
+#      -> cl2, which kteredo's direct bubble uses to leave under the
+#      output-drop policy ("conntrack -E expect" events, a counter on the
+#      output policy);
+#   b. kteredo starts (cl1 pings cl3's Miredo): its own indirect bubble
+#      makes the helper expect cl3 both ways (events again);
 #   c. an unrelated host's UDP to the Teredo port is dropped and counted;
 #   d. without the helper (module unloaded, cl1's conntrack flushed), a
 #      fresh Miredo peer (cl4) cannot reach kteredo: the helper is needed.
@@ -29,20 +32,42 @@ port_in_set() {
 server_flow() {
 	fw conntrack -L -p udp --orig-dst "$E2E_SERVER" 2>/dev/null | grep -q .
 }
-# capture_expect FILE: cl1's expectations every 0.2 s, 20 times
-capture_expect() {
-	local i
-	for i in $(seq 20); do
-		echo "@$i"
-		fw conntrack -L expect 2>/dev/null
-		sleep 0.2
-	done >"$1"
+# exp_port FILE IP in|out: the peer's port in a NEW event of FILE for an
+# expectation IP:* -> cl1's Teredo port (in) or the reverse (out)
+exp_port() {
+	if [ "$3" = in ]; then
+		sed -nE "s/.*\[NEW\] .* src=$2 dst=$FW sport=([0-9]+) dport=$port .*/\1/p" "$1"
+	else
+		sed -nE "s/.*\[NEW\] .* src=$FW dst=$2 sport=$port dport=([0-9]+) .*/\1/p" "$1"
+	fi | sort -u
+}
+# both_ways FILE IP WHO: NEW events for IP's expectations in and out,
+# with the same peer port
+both_ways() {
+	local pin pout
+	pin=$(exp_port "$1" "$2" in)
+	pout=$(exp_port "$1" "$2" out)
+	[ -n "$pin" ] ||
+		nfail "$3: no NEW expectation $2:* -> $FW:$port (inbound)"
+	[ -n "$pout" ] ||
+		nfail "$3: no NEW expectation $FW:$port -> $2:* (outbound)"
+	[ "$pin" = "$pout" ] ||
+		nfail "$3: the peer's port differs: inbound $pin, outbound $pout"
+}
+# out_dropped [NAME]: what left the Teredo port and met the output
+# policy (counters added by this test, not in the shipped ruleset)
+out_dropped() {
+	fw nft list counter inet teredo_fw "${1:-out_dropped}" |
+		awk '$1 == "packets" { print $2 }'
 }
 nfail() {
 	e2e_dump
 	echo "--- cl1 conntrack"; fw conntrack -L 2>&1
 	echo "--- cl1 expect"; fw conntrack -L expect 2>&1
 	echo "--- cl1 ruleset"; fw nft list ruleset 2>&1
+	for f in "$E2E_TMP"/expect-*; do
+		[ -e "$f" ] && { echo "--- $f"; cat "$f"; }
+	done
 	port_fail "$*"
 }
 
@@ -56,7 +81,16 @@ e2e_miredo cl3
 
 modprobe teredo || port_fail "modprobe teredo"
 modprobe nf_conntrack_teredo || port_fail "modprobe nf_conntrack_teredo"
+e2e_ct_events_on cl1 || port_fail "nf_conntrack_events in cl1"
 fw nft -f "$NFT_RULESET" || port_fail "nft -f"
+fw nft add counter inet teredo_fw out_dropped || port_fail "nft add counter"
+fw nft add rule inet teredo_fw output udp sport @teredo_port \
+	counter name out_dropped || port_fail "nft add rule"
+fw nft add counter inet teredo_fw out_dropped_cl3 ||
+	port_fail "nft add counter"
+fw nft add rule inet teredo_fw output udp sport @teredo_port \
+	ip daddr 198.51.100.13 counter name out_dropped_cl3 ||
+	port_fail "nft add rule"
 ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
 fw sh -c "echo $E2E_SERVER > $NFT_SYS/server" || port_fail "server"
 fw "$TEREDOCTL" nft-sync -t teredo_fw -s teredo_port teredo0 \
@@ -80,26 +114,41 @@ fw nft list ruleset | sed 's/^/#   /'
 fw conntrack -L -p udp --orig-dst "$E2E_SERVER" 2>/dev/null |
 	grep -q "helper=teredo" || nfail "the server flow has no helper"
 
-# a. Miredo starts; cl1's expectations captured meanwhile.
-capture_expect "$E2E_TMP/expect-a" &
-cap=$!
+# a. Miredo starts; cl1's expectation events recorded meanwhile.
+d0=$(out_dropped)
+e2e_expect_events cl1 "$E2E_TMP/expect-a" 60 ||
+	nfail "conntrack -E expect does not listen"
 out=$(ip netns exec cl2 ping -6 -c 3 -i 0.5 -w 20 "$K") ||
 	nfail "cl2 (miredo) cannot ping kteredo behind the ruleset: $out"
-wait "$cap"
+e2e_expect_events_stop
 log "miredo -> kteredo: $(echo "$out" | grep -o '[0-9]* received')"
-log "conntrack -L expect (cl1) while cl2 set up the conversation:"
-# (the first field, the timeout left, dropped; how many samples saw it)
-grep -v '^@' "$E2E_TMP/expect-a" | cut -d' ' -f2- | sort | uniq -c |
-	sed 's/^/#   /'
-grep -q "198.51.100.12" "$E2E_TMP/expect-a" ||
-	nfail "no expectation for cl2's mapped address (198.51.100.12) seen"
+log "conntrack -E expect (cl1) while cl2 set up the conversation:"
+e2e_expect_print "$E2E_TMP/expect-a"
+both_ways "$E2E_TMP/expect-a" 198.51.100.12 "cl2 (miredo starts)"
 fw conntrack -L -p udp --orig-dst 198.51.100.12 2>/dev/null |
 	sed 's/^/#   cl1 flow: /'
+d=$(($(out_dropped) - d0))
+[ "$d" = 0 ] ||
+	nfail "$d packets from the Teredo port met the output policy while cl2 started"
+log "output policy drops from the Teredo port while cl2 started: $d"
 
-# b. kteredo starts.
+# b. kteredo starts; events again.
+d0=$(out_dropped)
+e2e_expect_events cl1 "$E2E_TMP/expect-b" 60 ||
+	nfail "conntrack -E expect does not listen"
 out=$(ip netns exec cl1 ping -6 -c 3 -i 0.5 -w 20 "$M3") ||
 	nfail "kteredo cannot ping cl3 (miredo) behind the ruleset: $out"
+e2e_expect_events_stop
 log "kteredo -> miredo: $(echo "$out" | grep -o '[0-9]* received')"
+log "conntrack -E expect (cl1) while kteredo set up the conversation:"
+e2e_expect_print "$E2E_TMP/expect-b"
+both_ways "$E2E_TMP/expect-b" 198.51.100.13 "cl3 (kteredo starts)"
+fw conntrack -L -p udp --orig-dst 198.51.100.13 2>/dev/null |
+	sed 's/^/#   cl1 flow: /'
+# (kteredo's first direct bubble leaves before the indirect one that
+# makes the helper expect cl3, see teredo_peer_probe_locked() in
+# kmod/peer.c: not asserted)
+log "output policy drops from the Teredo port while kteredo started: $(($(out_dropped) - d0)), to cl3's NAT (198.51.100.13): $(out_dropped out_dropped_cl3)"
 
 # c. An unrelated host (nat1's inside address) to the Teredo port.
 n=$(nft_send_counted nat1 3 10.0.1.1 5000)
@@ -114,6 +163,10 @@ fw conntrack -F 2>/dev/null
 fw conntrack -F expect 2>/dev/null
 rmmod nf_conntrack_teredo || nfail "rmmod nf_conntrack_teredo"
 nft_ruleset without-helper
+# (this time only what goes to cl4's NAT, 198.51.100.14)
+fw nft add counter inet teredo_fw out_dropped || nfail "nft add counter"
+fw nft add rule inet teredo_fw output udp sport @teredo_port \
+	ip daddr 198.51.100.14 counter name out_dropped || nfail "nft add rule"
 fw "$TEREDOCTL" rebind teredo0 || nfail "rebind"
 e2e_wait 10 sh -c "[ \"\$(ip netns exec cl1 cat $NFT_SYS/port)\" != $port ]" ||
 	nfail "rebind did not change the port"
@@ -128,10 +181,18 @@ e2e_nat 4 masquerade
 e2e_miredo cl4
 e2e_wait 60 e2e_has_teredo_addr cl4 || nfail "miredo cl4 not qualified"
 log "without the helper: kteredo $K (port $port), miredo cl4 $(e2e_teredo_addr cl4)"
+e2e_expect_events cl1 "$E2E_TMP/expect-d" 60 ||
+	nfail "conntrack -E expect does not listen"
 out=$(ip netns exec cl4 ping -6 -c 3 -i 0.5 -w 15 "$K") &&
 	nfail "cl4 (miredo) reached kteredo without the helper: $out"
+e2e_expect_events_stop
 log "without the helper: cl4 -> kteredo: $(echo "$out" | grep -o '[0-9]* received')"
-log "conntrack -L expect (cl1) without the helper:"
-fw conntrack -L expect 2>&1 | sed 's/^/#   /'
-nft_expect_has "198.51.100.14" && nfail "an expectation for cl4 without the helper"
+log "conntrack -E expect (cl1) without the helper:"
+e2e_expect_print "$E2E_TMP/expect-d"
+grep -q "198.51.100.14" "$E2E_TMP/expect-d" &&
+	nfail "an expectation for cl4 without the helper"
+d=$(out_dropped)
+[ "$d" -gt 0 ] ||
+	nfail "without the helper, nothing to cl4 met the output policy"
+log "without the helper: output policy drops from the Teredo port to cl4's NAT: $d (kteredo's direct bubbles)"
 exit 0

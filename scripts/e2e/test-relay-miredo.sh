@@ -19,8 +19,6 @@ trap 'port_unload; e2e_cleanup' EXIT
 SYS=/sys/class/net/teredo0/teredo
 # listening NS PORT: a TCP listener is up in NS
 listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
-RELAY=198.51.100.20
-HOST=2001:db8:1::2
 attr() { ip netns exec cl1 cat "$SYS/$1"; }
 state_is() { [ "$(attr state)" = "$1" ]; }
 drop_count() { attr drops | awk -v r="$1" '$1 == r { print $2 }'; }
@@ -34,23 +32,9 @@ peer_fail() {
 
 e2e_topology
 e2e_nat 1 masquerade
-e2e_ns_add relay
-e2e_ns_add host6
-e2e_wan_attach relay e0 "$RELAY/24"
-ip -n relay addr add 2001:db8:ff::20/64 dev e0
-ip -n srv addr add 2001:db8:ff::1/64 dev e0
-ip -n srv route add 2001:db8:1::/64 via 2001:db8:ff::20
-ip -n relay link add e1 type veth peer name e0 netns host6
-ip -n relay addr add 2001:db8:1::1/64 dev e1
-ip -n relay link set e1 up
-ip -n host6 addr add "$HOST/64" dev e0
-ip -n host6 link set e0 up
-ip -n host6 route add 2001::/32 via 2001:db8:1::1
-ip netns exec relay sysctl -qw net.ipv6.conf.all.forwarding=1
-# the server's replies to Teredo clients go to its own 2001::/32
-conf=$E2E_TMP/miredo-relay.conf
-printf 'InterfaceName teredo\nRelayType cone\nBindAddress %s\n' "$RELAY" >"$conf"
-e2e_run_private relay miredo -f -c "$conf" >"$E2E_TMP/miredo-relay.log" 2>&1 &
+e2e_relay
+RELAY=$E2E_RELAY
+HOST=$E2E_HOST6
 e2e_miredo_server
 
 modprobe teredo || port_fail "modprobe teredo"
