@@ -167,15 +167,13 @@ void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
 		teredo_gso_ip_header(seg, f);
 		/* on the list, a datagram is its payload (skb_segment_list()) */
 		__skb_pull(seg, sizeof(struct iphdr) + sizeof(struct udphdr));
-		/* the head carries the socket's accounting for all of them */
-		if (seg->sk == segs->sk && seg->destructor == segs->destructor) {
-			segs->truesize += seg->truesize;
-			seg->destructor = NULL;
-			seg->sk = NULL;
-		} else {
-			skb_orphan(seg);
-			segs->truesize += seg->truesize;
-		}
+		/*
+		 * Off the socket's books now; the head keeps its own truesize
+		 * only: 6.1's skb_segment_list() does not give back what the
+		 * list adds, and a receiver would charge it all to the first
+		 * datagram (and its TCP receive buffer).
+		 */
+		skb_orphan(seg);
 		segs->len += seg->len;
 		segs->data_len += seg->len;
 	}

@@ -519,11 +519,17 @@ static void teredo_peer_probe_locked(struct teredo_peers *pc,
 	}
 	if (teredo_addr_parse(&p->addr, &info))
 		return;
+	/*
+	 * The indirect bubble first: a conntrack helper on this host learns
+	 * the peer from it and lets the direct one out under an output-drop
+	 * policy (nf_conntrack_teredo); the other way round, the first
+	 * direct bubble is dropped and the peer is reached a round later.
+	 */
+	teredo_peer_bubble(out, &self->addr, &p->addr, info.server,
+			   htons(TEREDO_SERVER_PORT));
 	if (!(self->info.flags & TEREDO_FLAG_CONE))
 		teredo_peer_bubble(out, &self->addr, &p->addr, info.mapped_ip,
 				   info.mapped_port);
-	teredo_peer_bubble(out, &self->addr, &p->addr, info.server,
-			   htons(TEREDO_SERVER_PORT));
 }
 
 /*
