@@ -261,6 +261,9 @@ e2e_wait() {
 	return 1
 }
 
+# listening NS PORT: a TCP listener is up in NS
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
 e2e_has_teredo_addr() {
 	[ -n "$(e2e_teredo_addr "$@")" ]
 }

@@ -19,56 +19,14 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/nft-lib.sh"
+source "$(dirname "$0")/nft-client-lib.sh"
 trap 'nft_unload; e2e_cleanup' EXIT
 
-# nft-lib's helpers act on namespace "fw" at $FW: here that is cl1
-fw() { ip netns exec cl1 "$@"; }
-FW=10.0.1.2
-
-state_is() { [ "$(fw cat "$NFT_SYS/state")" = "$1" ]; }
-port_in_set() {
-	fw nft list set inet teredo_fw teredo_port | grep -q "elements = { $1 }"
-}
-server_flow() {
-	fw conntrack -L -p udp --orig-dst "$E2E_SERVER" 2>/dev/null | grep -q .
-}
-# exp_port FILE IP in|out: the peer's port in a NEW event of FILE for an
-# expectation IP:* -> cl1's Teredo port (in) or the reverse (out)
-exp_port() {
-	if [ "$3" = in ]; then
-		sed -nE "s/.*\[NEW\] .* src=$2 dst=$FW sport=([0-9]+) dport=$port .*/\1/p" "$1"
-	else
-		sed -nE "s/.*\[NEW\] .* src=$FW dst=$2 sport=$port dport=([0-9]+) .*/\1/p" "$1"
-	fi | sort -u
-}
-# both_ways FILE IP WHO: NEW events for IP's expectations in and out,
-# with the same peer port
-both_ways() {
-	local pin pout
-	pin=$(exp_port "$1" "$2" in)
-	pout=$(exp_port "$1" "$2" out)
-	[ -n "$pin" ] ||
-		nfail "$3: no NEW expectation $2:* -> $FW:$port (inbound)"
-	[ -n "$pout" ] ||
-		nfail "$3: no NEW expectation $FW:$port -> $2:* (outbound)"
-	[ "$pin" = "$pout" ] ||
-		nfail "$3: the peer's port differs: inbound $pin, outbound $pout"
-}
 # out_dropped [NAME]: what left the Teredo port and met the output
 # policy (counters added by this test, not in the shipped ruleset)
 out_dropped() {
 	fw nft list counter inet teredo_fw "${1:-out_dropped}" |
 		awk '$1 == "packets" { print $2 }'
-}
-nfail() {
-	e2e_dump
-	echo "--- cl1 conntrack"; fw conntrack -L 2>&1
-	echo "--- cl1 expect"; fw conntrack -L expect 2>&1
-	echo "--- cl1 ruleset"; fw nft list ruleset 2>&1
-	for f in "$E2E_TMP"/expect-*; do
-		[ -e "$f" ] && { echo "--- $f"; cat "$f"; }
-	done
-	port_fail "$*"
 }
 
 e2e_topology

@@ -19,20 +19,9 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/nft-lib.sh"
+source "$(dirname "$0")/nft-client-lib.sh"
 trap 'nft_unload; e2e_cleanup' EXIT
 
-# nft-lib's helpers act on namespace "fw" at $FW: here that is cl1
-fw() { ip netns exec cl1 "$@"; }
-FW=10.0.1.2
-
-listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
-state_is() { [ "$(fw cat "$NFT_SYS/state")" = "$1" ]; }
-port_in_set() {
-	fw nft list set inet teredo_fw teredo_port | grep -q "elements = { $1 }"
-}
-server_flow() {
-	fw conntrack -L -p udp --orig-dst "$E2E_SERVER" 2>/dev/null | grep -q .
-}
 # out_counter: a counter, not in the shipped ruleset, on what leaves the
 # Teredo port for the relay and reaches the end of the output chain,
 # where the policy drops it.
@@ -49,26 +38,9 @@ counter_of() {	# counter_of NS FAMILY TABLE NAME: its packets
 }
 out_dropped() { counter_of cl1 inet teredo_fw relay_out_dropped; }
 nat_dropped() { counter_of nat1 ip filter relay_new; }
-# nexp_port FILE in|out: the relay's port in the NEW events of FILE for
-# an expectation inbound (relay -> cl1's Teredo port) or outbound
-nexp_port() {
-	if [ "$2" = in ]; then
-		sed -nE "s/.*\[NEW\] .* src=$RELAY dst=$FW sport=([0-9]+) dport=$port .*/\1/p" "$1"
-	else
-		sed -nE "s/.*\[NEW\] .* src=$FW dst=$RELAY sport=$port dport=([0-9]+) .*/\1/p" "$1"
-	fi | sort -u
-}
-nfail() {
-	e2e_dump
-	echo "--- cl1 conntrack"; fw conntrack -L 2>&1
-	echo "--- cl1 expect"; fw conntrack -L expect 2>&1
-	echo "--- cl1 ruleset"; fw nft list ruleset 2>&1
+nfail_extra() {
 	echo "--- nat1 conntrack"; ip netns exec nat1 conntrack -L 2>&1
 	echo "--- relay route"; ip -n relay -6 route 2>&1
-	for f in "$E2E_TMP"/expect-*; do
-		[ -e "$f" ] && { echo "--- $f"; cat "$f"; }
-	done
-	port_fail "$*"
 }
 
 e2e_topology
@@ -119,14 +91,7 @@ e2e_expect_events_stop
 log "with the helper: kteredo -> native host: $(echo "$out" | grep -o '[0-9]* received')"
 log "conntrack -E expect (cl1) during the echo test:"
 e2e_expect_print "$E2E_TMP/expect-helper"
-rin=$(nexp_port "$E2E_TMP/expect-helper" in)
-rout=$(nexp_port "$E2E_TMP/expect-helper" out)
-[ -n "$rin" ] ||
-	nfail "no NEW expectation $RELAY:* -> $FW:$port (the relay, inbound)"
-[ -n "$rout" ] ||
-	nfail "no NEW expectation $FW:$port -> $RELAY:* (to the relay, outbound)"
-[ "$rin" = "$rout" ] ||
-	nfail "the relay's port differs: inbound $rin, outbound $rout"
+both_ways "$E2E_TMP/expect-helper" "$RELAY" "the relay"
 fw conntrack -L -p udp --orig-dst "$RELAY" 2>/dev/null |
 	sed 's/^/#   cl1 flow: /'
 n=$(out_dropped)

@@ -19,8 +19,6 @@ source "$(dirname "$0")/port-lib.sh"
 trap 'port_unload; e2e_cleanup' EXIT
 
 SYS=/sys/class/net/teredo0/teredo
-# listening NS PORT: a TCP listener is up in NS
-listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
 attr() { ip netns exec "$1" cat "$SYS/$2"; }
 qualified() { [ "$(attr "$1" state)" = qualified ]; }
 drop_count() { attr "$1" drops | awk -v r="$2" '$1 == r { print $2 }'; }

@@ -13,8 +13,6 @@ source "$(dirname "$0")/port-lib.sh"
 trap 'port_unload; e2e_cleanup' EXIT
 
 SYS=/sys/class/net/teredo0/teredo
-# listening NS PORT: a TCP listener is up in NS
-listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
 attr() { ip netns exec cl1 cat "$SYS/$1"; }
 state_is() { [ "$(attr state)" = "$1" ]; }
 drop_count() { attr drops | awk -v r="$1" '$1 == r { print $2 }'; }
