@@ -35,7 +35,14 @@ if [ "${1:-}" = --guest ]; then
 	mkdir -p /dev/pts /dev/shm
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs shm /dev/shm
+	# a tree under the host's /tmp (mktemp -d) stays visible there
+	case $top in
+	/tmp/*) mkdir -p /mnt/kteredo-top && mount --bind "$top" /mnt/kteredo-top ;;
+	esac
 	mount -t tmpfs tmp /tmp
+	case $top in
+	/tmp/*) mkdir -p "$top" && mount --move /mnt/kteredo-top "$top" ;;
+	esac
 	mount -t tmpfs run /run
 	mkdir -p /run/netns /var/run
 	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
@@ -55,7 +62,7 @@ if [ "${1:-}" = --guest ]; then
 	if cd "$top"; then
 		bash "$out/cmd" </dev/null >/dev/console 2>&1 || rc=$?
 	else
-		echo "vm: $top is not in the guest (its /tmp is its own)" >/dev/console
+		echo "vm: $top is not in the guest" >/dev/console
 		rc=2
 	fi
 	echo "$rc" >"$out/rc"
