@@ -78,6 +78,10 @@ log "miredo -> kteredo: $(echo "$out" | grep -o '[0-9]* received')"
 log "conntrack -E expect (cl1) while cl2 set up the conversation:"
 e2e_expect_print "$E2E_TMP/expect-a"
 both_ways "$E2E_TMP/expect-a" 198.51.100.12 "cl2 (miredo starts)"
+# the inbound one stays until its timeout: Miredo's packets match the
+# flow our direct bubble opened
+log "conntrack -L expect (cl1) after cl2's pings:"
+fw conntrack -L expect 2>&1 | sed 's/^/#   /'
 fw conntrack -L -p udp --orig-dst 198.51.100.12 2>/dev/null |
 	sed 's/^/#   cl1 flow: /'
 d=$(($(out_dropped) - d0))
