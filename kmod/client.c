@@ -74,6 +74,8 @@ MODULE_PARM_DESC(default_route,
 #define TEREDO_EV_RECONF	BIT(0)	/* server or port changed */
 #define TEREDO_EV_LOCAL		BIT(1)	/* an IPv4 address came or went */
 
+#define TEREDO_IP6_NEXTHDR_OFF	6	/* in the IPv6 header */
+
 struct teredo_client {
 	struct teredo_dev *td;
 	struct delayed_work work;
@@ -590,6 +592,27 @@ static void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
 		teredo_drop(td, skb, TEREDO_DROP_BAD_RA, true);
 }
 
+/*
+ * How much of @skb teredo_classify() and the peer code read, to make
+ * linear: all of it up to TEREDO_CLASSIFY_MAX_READ when a Teredo header
+ * or ICMPv6 may be there, else (nearly all the traffic) the IPv6 header
+ * alone. Pulling more would copy payload out of the pages it came in,
+ * and GRO could no longer just add those pages to the packet it builds.
+ */
+static unsigned int teredo_rcv_headlen(const struct sk_buff *skb)
+{
+	u8 buf[TEREDO_IP6_NEXTHDR_OFF + 1];
+	const u8 *h;
+
+	if (skb->len >= TEREDO_IPV6_HLEN) {
+		h = skb_header_pointer(skb, 0, sizeof(buf), buf);
+		if (h && h[0] >> 4 == 6 &&
+		    h[TEREDO_IP6_NEXTHDR_OFF] != IPPROTO_ICMPV6)
+			return TEREDO_IPV6_HLEN;
+	}
+	return min_t(unsigned int, skb->len, TEREDO_CLASSIFY_MAX_READ);
+}
+
 /**
  * teredo_rcv() - the receive dispatcher (see device.h)
  * @td: the device
@@ -597,12 +620,10 @@ static void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
  */
 void teredo_rcv(struct teredo_dev *td, struct sk_buff *skb)
 {
-	unsigned int lin = min_t(unsigned int, skb->len,
-				 TEREDO_CLASSIFY_MAX_READ);
 	struct teredo_self self;
 	struct teredo_pkt pkt;
 
-	if (!pskb_may_pull(skb, lin)) {
+	if (!pskb_may_pull(skb, teredo_rcv_headlen(skb))) {
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
 		return;
 	}

@@ -66,8 +66,9 @@ bool teredo_client_self(struct teredo_dev *td, struct teredo_self *self);
  *
  * teredo_peer_rcv(): @skb->data is the UDP payload, @pkt its
  * classification (%TEREDO_PKT_DATA, %TEREDO_PKT_BUBBLE or
- * %TEREDO_PKT_INDIRECT_BUBBLE), the first min(len,
- * %TEREDO_CLASSIFY_MAX_READ) bytes linear; consumes @skb. Softirq.
+ * %TEREDO_PKT_INDIRECT_BUBBLE), linear up to the end of its IPv6 header
+ * (and, when it has Teredo headers or is ICMPv6, the first min(len,
+ * %TEREDO_CLASSIFY_MAX_READ) bytes); consumes @skb. Softirq.
  * teredo_peer_xmit(): an IPv6 packet from the stack; consumes @skb.
  */
 void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
