@@ -16,6 +16,21 @@ server_flow() {
 	fw conntrack -L -p udp --orig-dst "$E2E_SERVER" 2>/dev/null | grep -q .
 }
 
+# nft_client_up: teredo0 in cl1, teredoctl nft-sync filling the ruleset's
+# port set; returns qualified, with $port the client's port, in the set
+nft_client_up() {
+	ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
+	fw sh -c "echo $E2E_SERVER > $NFT_SYS/server" || port_fail "server"
+	fw "$TEREDOCTL" nft-sync -t teredo_fw -s teredo_port teredo0 \
+		>"$E2E_TMP/nft-sync.out" 2>&1 &
+	ip -n cl1 link set teredo0 up || port_fail "link up"
+	e2e_wait 40 state_is qualified ||
+		nfail "kteredo not qualified behind the ruleset (state $(fw cat $NFT_SYS/state))"
+	port=$(nft_port)
+	e2e_wait 10 port_in_set "$port" ||
+		nfail "nft-sync did not put $port in the set"
+}
+
 # exp_port FILE IP in|out: IP's port in the NEW events of FILE (conntrack
 # -E expect) for an expectation IP:* -> cl1's Teredo port $port (in) or
 # the reverse (out)

@@ -44,16 +44,7 @@ fw nft -f "$NFT_RULESET" || port_fail "nft -f"
 fw nft add counter inet teredo_fw out_dropped || port_fail "nft add counter"
 fw nft add rule inet teredo_fw output udp sport @teredo_port \
 	counter name out_dropped || port_fail "nft add rule"
-ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
-fw sh -c "echo $E2E_SERVER > $NFT_SYS/server" || port_fail "server"
-fw "$TEREDOCTL" nft-sync -t teredo_fw -s teredo_port teredo0 \
-	>"$E2E_TMP/nft-sync.out" 2>&1 &
-ip -n cl1 link set teredo0 up || port_fail "link up"
-
-e2e_wait 40 state_is qualified ||
-	nfail "kteredo not qualified behind the ruleset (state $(fw cat $NFT_SYS/state))"
-port=$(nft_port)
-e2e_wait 10 port_in_set "$port" || nfail "nft-sync did not put $port in the set"
+nft_client_up
 e2e_wait 60 e2e_has_teredo_addr cl2 || nfail "miredo cl2 not qualified"
 e2e_wait 60 e2e_has_teredo_addr cl3 || nfail "miredo cl3 not qualified"
 K=$(fw cat "$NFT_SYS/address")

@@ -60,16 +60,7 @@ modprobe nf_conntrack_teredo || port_fail "modprobe nf_conntrack_teredo"
 e2e_ct_events_on cl1 || port_fail "nf_conntrack_events in cl1"
 fw nft -f "$NFT_RULESET" || port_fail "nft -f"
 out_counter
-ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
-fw sh -c "echo $E2E_SERVER > $NFT_SYS/server" || port_fail "server"
-fw "$TEREDOCTL" nft-sync -t teredo_fw -s teredo_port teredo0 \
-	>"$E2E_TMP/nft-sync.out" 2>&1 &
-ip -n cl1 link set teredo0 up || port_fail "link up"
-
-e2e_wait 40 state_is qualified ||
-	nfail "kteredo not qualified behind the ruleset (state $(fw cat $NFT_SYS/state))"
-port=$(nft_port)
-e2e_wait 10 port_in_set "$port" || nfail "nft-sync did not put $port in the set"
+nft_client_up
 K=$(fw cat "$NFT_SYS/address")
 e2e_wait 5 sh -c "ip -n cl1 -6 addr show dev teredo0 | grep -q $K" ||
 	nfail "address not on teredo0"
