@@ -74,8 +74,6 @@ MODULE_PARM_DESC(default_route,
 #define TEREDO_EV_RECONF	BIT(0)	/* server or port changed */
 #define TEREDO_EV_LOCAL		BIT(1)	/* an IPv4 address came or went */
 
-#define TEREDO_IP6_NEXTHDR_OFF	6	/* in the IPv6 header */
-
 struct teredo_client {
 	struct teredo_dev *td;
 	struct delayed_work work;
@@ -601,13 +599,13 @@ static void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
  */
 static unsigned int teredo_rcv_headlen(const struct sk_buff *skb)
 {
-	u8 buf[TEREDO_IP6_NEXTHDR_OFF + 1];
+	u8 buf[offsetofend(struct ipv6hdr, nexthdr)];
 	const u8 *h;
 
 	if (skb->len >= TEREDO_IPV6_HLEN) {
 		h = skb_header_pointer(skb, 0, sizeof(buf), buf);
 		if (h && h[0] >> 4 == 6 &&
-		    h[TEREDO_IP6_NEXTHDR_OFF] != IPPROTO_ICMPV6)
+		    h[offsetof(struct ipv6hdr, nexthdr)] != IPPROTO_ICMPV6)
 			return TEREDO_IPV6_HLEN;
 	}
 	return min_t(unsigned int, skb->len, TEREDO_CLASSIFY_MAX_READ);

@@ -138,10 +138,12 @@ struct teredo_flow {
 };
 
 /*
+ * teredo_xmit_headroom(): room for the outer headers along @rt.
  * Under rcu_read_lock_bh() with the socket @sk; both consume @skb and
  * one reference on @rt. teredo_xmit_one(): one datagram, the inner
  * checksum finished first. teredo_xmit_gso() (gso.c): a GSO packet.
  */
+unsigned int teredo_xmit_headroom(const struct rtable *rt);
 void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
 		     struct rtable *rt, struct sk_buff *skb,
 		     const struct teredo_flow *f);

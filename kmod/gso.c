@@ -119,9 +119,7 @@ void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
 		     struct rtable *rt, struct sk_buff *skb,
 		     const struct teredo_flow *f)
 {
-	unsigned int room = LL_RESERVED_SPACE(rt->dst.dev) +
-			    rt->dst.header_len + sizeof(struct iphdr) +
-			    sizeof(struct udphdr);
+	unsigned int room = teredo_xmit_headroom(rt);
 	unsigned int n = 0, total = 0, size;
 	struct sk_buff *segs, *seg, *next;
 	bool even = true;

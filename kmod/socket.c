@@ -187,6 +187,18 @@ int teredo_socket_rebind(struct teredo_dev *td)
 }
 
 /**
+ * teredo_xmit_headroom() - room for the outer headers (see device.h)
+ * @rt: the route the datagram takes
+ *
+ * Return: what skb_cow_head() must leave in front of the UDP payload.
+ */
+unsigned int teredo_xmit_headroom(const struct rtable *rt)
+{
+	return LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
+	       sizeof(struct iphdr) + sizeof(struct udphdr);
+}
+
+/**
  * teredo_xmit_one() - send one datagram (see device.h)
  * @td: the device
  * @sk: the Teredo socket
@@ -204,9 +216,7 @@ void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
 {
 	int err;
 
-	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			   rt->dst.header_len + sizeof(struct iphdr) +
-			   sizeof(struct udphdr));
+	err = skb_cow_head(skb, teredo_xmit_headroom(rt));
 	if (!err && skb->ip_summed == CHECKSUM_PARTIAL)
 		err = skb_checksum_help(skb);
 	if (!err)
