@@ -44,6 +44,15 @@ const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_QUEUE_FULL]	= "queue_full",
 	[TEREDO_DROP_PEER_UNREACHABLE]	= "peer_unreachable",
 	[TEREDO_DROP_PEER_EVICTED]	= "peer_evicted",
+	[TEREDO_DROP_NOT_GLOBAL]	= "not_global",
+	[TEREDO_DROP_SPOOFED_SRC]	= "spoofed_src",
+	[TEREDO_DROP_LINKLOCAL_SRC]	= "linklocal_src",
+	[TEREDO_DROP_BAD_SRC]		= "bad_src",
+	[TEREDO_DROP_NOT_SERVER]	= "not_server",
+	[TEREDO_DROP_NOT_HOST]		= "not_host",
+	[TEREDO_DROP_QUEUE_BUDGET]	= "queue_budget",
+	[TEREDO_DROP_BUBBLE_LIMIT]	= "bubble_limit",
+	[TEREDO_DROP_PROBE_LIMIT]	= "probe_limit",
 };
 
 static const struct in6_addr teredo_linklocal = {
@@ -227,7 +236,7 @@ static int teredo_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (data[IFLA_TEREDO_SERVER] &&
 	    teredo_check_server(nla_get_in_addr(data[IFLA_TEREDO_SERVER]))) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_TEREDO_SERVER],
-				    "teredo: server must be a unicast IPv4 address");
+				    "teredo: server must be a global unicast IPv4 address (RFC 4380 5.2.4)");
 		return -EADDRNOTAVAIL;
 	}
 	return 0;

@@ -21,6 +21,8 @@
 #include <linux/types.h>
 #include <net/gro_cells.h>
 
+#include "drop.h"
+
 struct dst_cache;
 struct teredo_peers;
 
@@ -40,28 +42,6 @@ enum teredo_nat {
 	__TEREDO_NAT_MAX
 };
 
-/*
- * Why packets were dropped; shown in sysfs teredo/drops as "name count".
- * Add a reason here and its name in teredo_drop_names[] (device.c).
- */
-enum teredo_drop_reason {
-	TEREDO_DROP_NOT_QUALIFIED,	/* tx before qualification */
-	TEREDO_DROP_NOT_IPV6,		/* tx of something else */
-	TEREDO_DROP_NO_SOCKET,		/* tx while unbound */
-	TEREDO_DROP_NO_ROUTE,		/* no IPv4 route to the destination */
-	TEREDO_DROP_NOMEM,		/* headroom, pull or offload setup */
-	TEREDO_DROP_MALFORMED,		/* rx: teredo_classify() refused it */
-	TEREDO_DROP_BAD_RA,		/* rx: RA not from the server, or invalid */
-	TEREDO_DROP_UNTRUSTED,		/* rx: source not trusted (RFC 4380 5.2.3) */
-	TEREDO_DROP_BAD_DST,		/* not our address / not a usable mapping */
-	TEREDO_DROP_NO_RELAY,		/* tx to a non-Teredo address, no relay */
-	TEREDO_DROP_QUEUE_FULL,		/* peer.c: over peer_queue_bytes */
-	TEREDO_DROP_PEER_UNREACHABLE,	/* peer.c: no answer to the probes */
-	TEREDO_DROP_PEER_EVICTED,	/* peer.c: queued, entry removed */
-	__TEREDO_DROP_MAX
-};
-
-extern const char * const teredo_drop_names[__TEREDO_DROP_MAX];
 extern const char * const teredo_state_names[__TEREDO_ST_MAX];
 extern const char * const teredo_nat_names[__TEREDO_NAT_MAX];
 

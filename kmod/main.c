@@ -51,7 +51,7 @@ static int __init teredo_init(void)
 		if (err) {
 			pr_err("server=%s: %s\n", server, err == -EINVAL ?
 			       "not an IPv4 address" :
-			       "not a unicast IPv4 address");
+			       "not a global unicast IPv4 address");
 			return err;
 		}
 	}

@@ -10,15 +10,18 @@
 #include <linux/string.h>
 
 #include "params.h"
+#include "proto.h"
 
 /**
  * teredo_parse_server() - parse and check a Teredo server IPv4 address
  * @str: dotted-quad string, optionally followed by one newline
  * @addr: where to store the address (network order) on success
  *
- * A Teredo server must be a global unicast IPv4 address: its value is
- * embedded in the client's Teredo address and a multicast, broadcast,
- * loopback or unspecified server can never answer a router solicitation.
+ * A Teredo server must be a global unicast IPv4 address, as Miredo's
+ * is_ipv4_global_unicast() decides (teredo_ipv4_global_unicast()): it is
+ * embedded in the client's Teredo address, and peers send their indirect
+ * bubbles there, so RFC 4380 section 5.2.4 forbids it as any destination.
+ * The documentation ranges are allowed.
  *
  * Return: 0, -EINVAL for syntax errors, -EADDRNOTAVAIL for a well-formed
  * address that cannot be a Teredo server.
@@ -53,12 +56,7 @@ int teredo_parse_server(const char *str, __be32 *addr)
  */
 int teredo_check_server(__be32 a)
 {
-	/* ipv4_is_zeronet() is only 0.0.0.0 nowadays; 0/8 is "this network" */
-	if ((a & htonl(0xff000000)) == 0 || ipv4_is_loopback(a) ||
-	    ipv4_is_multicast(a) || ipv4_is_lbcast(a) ||
-	    ipv4_is_linklocal_169(a))
-		return -EADDRNOTAVAIL;
-	return 0;
+	return teredo_ipv4_global_unicast(a) ? 0 : -EADDRNOTAVAIL;
 }
 
 /**

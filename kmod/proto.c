@@ -18,6 +18,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -158,6 +159,37 @@ int teredo_addr_parse(const struct in6_addr *addr,
 	copy_inverted(&info->mapped_port, a + 10, 2);
 	copy_inverted(&info->mapped_ip, a + 12, 4);
 	return 0;
+}
+
+/**
+ * teredo_ipv4_global_unicast() - may the client ever send to @addr?
+ * @addr: IPv4 address, network order
+ *
+ * Miredo's is_ipv4_global_unicast() (RFC 4380 section 5.2.4): not
+ * 0.0.0.0/8, 10/8, 127/8, 169.254/16, 172.16/12, 192.168/16, the 6to4
+ * relay anycast 192.88.99/24, multicast or 240/4 (255.255.255.255
+ * included); and, as neither can be a peer's mapping either, the shared
+ * address space 100.64/10 (RFC 6598) and 192.0.0/24 (RFC 6890). The
+ * documentation ranges are global here, as in Miredo.
+ */
+bool teredo_ipv4_global_unicast(__be32 addr)
+{
+	u32 a = ntohl(addr);
+
+	switch (a >> 24) {
+	case 0:
+	case 10:
+	case 127:
+		return false;
+	}
+	if ((a & 0xffff0000) == 0xa9fe0000 ||	/* 169.254/16 */
+	    (a & 0xfff00000) == 0xac100000 ||	/* 172.16/12 */
+	    (a & 0xffff0000) == 0xc0a80000 ||	/* 192.168/16 */
+	    (a & 0xffffff00) == 0xc0586300 ||	/* 192.88.99/24 */
+	    (a & 0xffc00000) == 0x64400000 ||	/* 100.64/10 */
+	    (a & 0xffffff00) == 0xc0000000)	/* 192.0.0/24 */
+		return false;
+	return a < 0xe0000000;			/* not 224/4, 240/4 */
 }
 
 /**

@@ -131,6 +131,7 @@ void teredo_addr_build(struct in6_addr *addr,
 		       const struct teredo_addr_info *info);
 int teredo_addr_parse(const struct in6_addr *addr,
 		      struct teredo_addr_info *info);
+bool teredo_ipv4_global_unicast(__be32 addr);
 bool teredo_addr_is_teredo(const struct in6_addr *addr);
 bool teredo_addr_is_cone(const struct in6_addr *addr);
 bool teredo_addr_matches(const struct in6_addr *addr, __be32 ip,

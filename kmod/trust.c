@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The rules that make the client safe to put on the Internet; see
+ * trust.h. Behaves as Miredo's libteredo (v4global.c, relay.c), with the
+ * RFC 5991 updates: the cone flag earns no trust, and nothing goes to an
+ * IPv4 address that is not global unicast, whoever names it.
+ */
+
+#include <linux/in.h>
+#include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/ipv6.h>
+
+#include "trust.h"
+
+/**
+ * teredo_addr_info_global() - may packets for this Teredo address go out?
+ * @info: the fields of a Teredo address
+ *
+ * Both addresses it makes the client send to, its server (indirect
+ * bubbles) and its mapping (bubbles and data), must be global unicast,
+ * and the mapped port not 0.
+ */
+bool teredo_addr_info_global(const struct teredo_addr_info *info)
+{
+	return info->mapped_port &&
+	       teredo_ipv4_global_unicast(info->mapped_ip) &&
+	       teredo_ipv4_global_unicast(info->server);
+}
+
+/**
+ * teredo_ipv6_src_bad() - can no node send from @src?
+ * @src: the IPv6 source of a received packet
+ * @self: our own Teredo address
+ *
+ * Unspecified, loopback, multicast, IPv4-mapped and IPv4-compatible
+ * sources, and our own address: nobody may create a peer entry (and make
+ * us send echo requests through our server) with one.
+ */
+bool teredo_ipv6_src_bad(const struct in6_addr *src,
+			 const struct in6_addr *self)
+{
+	int type = ipv6_addr_type(src);
+
+	return ipv6_addr_any(src) || ipv6_addr_equal(src, self) ||
+	       (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST |
+			IPV6_ADDR_MAPPED | IPV6_ADDR_COMPATv4));
+}
+
+/**
+ * teredo_rx_verdict() - the receive rules of RFC 4380 5.2.3 / Miredo
+ * @f: what is known about the packet
+ * @why: set to the drop reason when the verdict is %TEREDO_RX_UNTRUSTED
+ */
+enum teredo_rx_verdict teredo_rx_verdict(const struct teredo_rx_facts *f,
+					 enum teredo_drop_reason *why)
+{
+	/* Never let link-local sources in (faked RAs), as Miredo; direct
+	 * bubbles from them are hole punching and carry nothing.
+	 */
+	if (f->src_linklocal) {
+		*why = TEREDO_DROP_LINKLOCAL_SRC;
+		return f->bubble ? TEREDO_RX_IGNORE : TEREDO_RX_UNTRUSTED;
+	}
+	if (f->src_bad) {
+		*why = TEREDO_DROP_BAD_SRC;
+		return TEREDO_RX_UNTRUSTED;
+	}
+	/* Client case 1: trusted, through its known mapping or relay */
+	if (f->have_peer && f->peer_trusted && f->peer_mapping)
+		return TEREDO_RX_ACCEPT;
+	/* Whatever follows may make us answer the outer source */
+	if (!f->outer_global) {
+		*why = TEREDO_DROP_NOT_GLOBAL;
+		return TEREDO_RX_UNTRUSTED;
+	}
+	/* Client case 2: the answer to our echo request names the relay */
+	if (f->have_peer && !f->src_teredo && f->echo_reply)
+		return TEREDO_RX_TRUST_RELAY;
+	/* Client case 3: a Teredo source must come from its own mapping */
+	if (f->src_teredo) {
+		if (f->src_matches)
+			return TEREDO_RX_TRUST_TEREDO;
+		*why = TEREDO_DROP_SPOOFED_SRC;
+		return TEREDO_RX_UNTRUSTED;
+	}
+	/* Client case 6: a native source through a relay not (yet) ours */
+	return TEREDO_RX_QUEUE_PROBE;
+}
+
+/* The probe budget */
+
+void teredo_probe_key_mapping(struct teredo_probe_key *k, __be32 ip,
+			      __be16 port)
+{
+	memset(k, 0, sizeof(*k));
+	k->addr.s6_addr16[1] = port;
+	k->addr.s6_addr16[5] = htons(0xffff);
+	k->addr.s6_addr32[3] = ip;
+}
+
+void teredo_probe_key_native(struct teredo_probe_key *k,
+			     const struct in6_addr *addr)
+{
+	k->addr = *addr;
+}
+
+/**
+ * teredo_limits_alloc() - a fresh probe budget: a full bucket, no peer
+ *	held back
+ *
+ * Return: the budget or NULL. Process context.
+ */
+struct teredo_limits *teredo_limits_alloc(void)
+{
+	struct teredo_limits *l = kvzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return NULL;
+	spin_lock_init(&l->lock);
+	get_random_bytes(&l->key, sizeof(l->key));
+	l->stamp = jiffies;
+	l->tokens = TEREDO_PROBE_BURST;
+	return l;
+}
+
+void teredo_limits_free(struct teredo_limits *l)
+{
+	kvfree(l);
+}
+
+static void teredo_probe_slots(const struct teredo_limits *l,
+			       const struct teredo_probe_key *k,
+			       unsigned int idx[2])
+{
+	u64 h = siphash(&k->addr, sizeof(k->addr), &l->key);
+
+	idx[0] = (u32)h & (TEREDO_PROBE_SLOTS - 1);
+	idx[1] = (u32)(h >> 32) & (TEREDO_PROBE_SLOTS - 1);
+}
+
+/* Probes counted in @s that still hold its peers back at @now. */
+static u32 teredo_probe_slot_count(const struct teredo_probe_slot *s,
+				   u32 now)
+{
+	/* unsigned: a stamp from before a jiffies wrap is just old */
+	if (now - s->last > TEREDO_PROBE_HOLDOFF_S * HZ)
+		return 0;
+	return s->count;
+}
+
+/**
+ * teredo_probe_allow() - may @packets probe packets for @k go now?
+ * @l: the device's budget
+ * @k: whom they are for
+ * @packets: how many packets this probe is (a bubble pair is two)
+ * @now: jiffies
+ *
+ * At most %TEREDO_PROBES_UNANSWERED probes to one peer until it answers
+ * (teredo_probe_answered()) or %TEREDO_PROBE_HOLDOFF_S seconds pass
+ * without one, kept for the peer whether or not it has a cache entry;
+ * and at most %TEREDO_PROBE_RATE packets a second, %TEREDO_PROBE_BURST
+ * at once, for the whole device. A probe allowed is counted. Any context.
+ *
+ * Return: 0 to send; -EDQUOT if @k had its probes; -EBUSY if the device
+ * is over its rate.
+ */
+int teredo_probe_allow(struct teredo_limits *l,
+		       const struct teredo_probe_key *k,
+		       unsigned int packets, unsigned long now)
+{
+	unsigned long elapsed, refill;
+	unsigned int idx[2], i;
+	int err = 0;
+
+	teredo_probe_slots(l, k, idx);
+	spin_lock_bh(&l->lock);
+	for (i = 0; i < 2; i++) {
+		if (teredo_probe_slot_count(&l->slot[idx[i]], now) >=
+		    TEREDO_PROBES_UNANSWERED) {
+			err = -EDQUOT;
+			goto out;
+		}
+	}
+	if (time_after(now, l->stamp)) {
+		elapsed = min_t(unsigned long, now - l->stamp,
+				TEREDO_PROBE_BURST * HZ);
+		refill = elapsed * TEREDO_PROBE_RATE / HZ;
+		if (refill) {
+			l->tokens = min_t(unsigned int, l->tokens + refill,
+					  TEREDO_PROBE_BURST);
+			/* keep the fraction of a token already earned */
+			l->stamp = l->tokens == TEREDO_PROBE_BURST ? now :
+				   l->stamp + refill * HZ / TEREDO_PROBE_RATE;
+		}
+	}
+	if (l->tokens < packets) {
+		err = -EBUSY;
+		goto out;
+	}
+	l->tokens -= packets;
+	for (i = 0; i < 2; i++) {
+		struct teredo_probe_slot *s = &l->slot[idx[i]];
+
+		s->count = teredo_probe_slot_count(s, now) + 1;
+		s->last = now;
+		if (idx[1] == idx[0])
+			break;
+	}
+out:
+	spin_unlock_bh(&l->lock);
+	return err;
+}
+
+/**
+ * teredo_probe_answered() - @k answered: its probes are no longer owed
+ * @l: the device's budget
+ * @k: the peer, which proved to be there (its own packet through its
+ *	mapping, or our echo answered)
+ *
+ * Clears its two slots: peers that shared them (unknown to anybody
+ * without the key) get their probes back early, never more than that.
+ */
+void teredo_probe_answered(struct teredo_limits *l,
+			   const struct teredo_probe_key *k)
+{
+	unsigned int idx[2];
+
+	teredo_probe_slots(l, k, idx);
+	spin_lock_bh(&l->lock);
+	l->slot[idx[0]].count = 0;
+	l->slot[idx[1]].count = 0;
+	spin_unlock_bh(&l->lock);
+}
