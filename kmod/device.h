@@ -91,6 +91,14 @@ void teredo_device_exit(void);
 int teredo_create_initial(struct net *net, __be32 server, u16 port);
 void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
 		 enum teredo_drop_reason reason, bool rx);
+
+/* Count a packet not sent, when there is none to free: a probe refused. */
+static inline void teredo_count(struct teredo_dev *td,
+				enum teredo_drop_reason reason)
+{
+	atomic64_inc(&td->drops[reason]);
+}
+
 extern const struct attribute_group teredo_sysfs_group;
 
 /* socket.c; the callers hold td->lock */

@@ -4,35 +4,45 @@
  * behaving like Miredo's libteredo (relay.c, peerlist.c, packets.c):
  *
  * Transmit (teredo_peer_xmit()):
+ *  - only from our own address, and to a Teredo address only if its
+ *    server and mapping are global unicast (RFC 4380 5.2.4): else the
+ *    sender gets "administratively prohibited";
  *  - a trusted peer heard from in the last 30 s: straight to its mapping
  *    (Teredo peer) or its relay (native peer), lock-free;
- *  - a Teredo peer behind a cone NAT (cone flag in its address): trusted
- *    at once (Miredo's LIBTEREDO_ALLOW_CONE);
- *  - any other Teredo peer: the packet is queued, a direct bubble goes to
- *    its mapping (unless we are behind a cone NAT) and an indirect one
- *    through its server; repeated every 2 s, 4 in all, then the queue is
+ *  - any other Teredo peer, the cone flag in its address or not (RFC 5991:
+ *    it earns no trust): the packet is queued, an indirect bubble goes
+ *    through its server and a direct one to its mapping (unless we are
+ *    behind a cone NAT); repeated every 2 s, 4 in all, then the queue is
  *    dropped (counted) and the peer held unreachable for 30 s;
  *  - a native IPv6 peer: queued, an ICMPv6 echo request with a random
  *    nonce goes through our server; the relay that brings the matching
  *    reply becomes its relay (same retries).
+ * Every probe is charged to the device's budget (trust.c): 4 unanswered
+ * to one peer per 300 s, whether its entry lives that long or not, and a
+ * device-wide rate.
  *
- * Receive (teredo_peer_rcv()), teredo_peer_rx_verdict():
+ * Receive (teredo_peer_rcv()), teredo_rx_verdict() (trust.c):
  *  - an indirect bubble from our server: a direct bubble to the origin it
- *    names (that opens a restricted NAT for a peer trying to reach us);
+ *    names, if global unicast and within the budget (that opens a
+ *    restricted NAT for a peer trying to reach us);
  *  - from a trusted peer through its mapping: accepted;
  *  - the reply to our echo request for a native peer: its relay is the
  *    packet's source, now trusted;
  *  - from a Teredo address whose mapping is the packet's source: that
  *    peer is trusted (created if need be), its queue released;
- *  - from a native source through an unknown relay: queued, and the echo
- *    test run to check that relay (Miredo's client case 6);
- *  - else dropped and counted (untrusted): spoofed Teredo sources,
- *    link-local sources, relays nobody vouched for.
+ *  - from a native source through an unknown relay: queued, and one echo
+ *    request sent to check that relay (Miredo's client case 6): one per
+ *    received packet, never retried by the timer, so that one packet in
+ *    makes at most one go out;
+ *  - else dropped, counted for its reason: spoofed Teredo sources,
+ *    link-local and impossible sources, non-global outer sources, relays
+ *    nobody vouched for.
  *
  * The cache is bounded in entries (max_peers, least recently used
- * evicted) and in queued bytes per entry (peer_queue_bytes); entries
- * expire (30 s idle untrusted, 300 s idle trusted). A delayed work does
- * the retries and the expiry. See peer.h for the locking.
+ * evicted) and in queued memory (truesize: peer_queue_bytes per entry,
+ * TEREDO_PEERS_QUEUE_BUDGET per device, less for unverified senders);
+ * entries expire (30 s idle untrusted, 300 s idle trusted). A delayed
+ * work does the retries and the expiry. See peer.h for the locking.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -101,11 +111,11 @@ static const struct kernel_param_ops teredo_queue_bytes_ops = {
 
 module_param_cb(max_peers, &teredo_max_peers_ops, &max_peers, 0644);
 MODULE_PARM_DESC(max_peers,
-		 "Peer cache entries per device, least recently used evicted (default 1024, 1..1048576)");
+		 "Peer cache entries per device, least recently used evicted (default 1024, 1..16384)");
 module_param_cb(peer_queue_bytes, &teredo_queue_bytes_ops,
 		&peer_queue_bytes, 0644);
 MODULE_PARM_DESC(peer_queue_bytes,
-		 "Bytes queued per peer while it is being reached (default 4096, 0..65536)");
+		 "Memory (skb truesize) queued per peer while it is being reached (default 8192, 0..65536)");
 
 unsigned int teredo_peers_max(void)
 {
@@ -173,31 +183,6 @@ bool teredo_peer_expired(const struct teredo_peer *p, unsigned long now)
 	return time_after(now, last + TEREDO_PEER_EXPIRE_S * HZ);
 }
 
-/**
- * teredo_peer_rx_verdict() - the receive rules of RFC 4380 5.2.3 / Miredo
- * @f: what is known about the packet
- */
-enum teredo_rx_verdict teredo_peer_rx_verdict(const struct teredo_rx_facts *f)
-{
-	/* Never let link-local sources in (faked RAs), as Miredo; direct
-	 * bubbles from them are hole punching and carry nothing.
-	 */
-	if (f->src_linklocal)
-		return f->bubble ? TEREDO_RX_IGNORE : TEREDO_RX_UNTRUSTED;
-	/* Client case 1: trusted, through its known mapping or relay */
-	if (f->have_peer && f->peer_trusted && f->peer_mapping)
-		return TEREDO_RX_ACCEPT;
-	/* Client case 2: the answer to our echo request names the relay */
-	if (f->have_peer && !f->src_teredo && f->echo_reply)
-		return TEREDO_RX_TRUST_RELAY;
-	/* Client case 3: a Teredo source must come from its own mapping */
-	if (f->src_teredo)
-		return f->src_matches ? TEREDO_RX_TRUST_TEREDO :
-					TEREDO_RX_UNTRUSTED;
-	/* Client case 6: a native source through a relay not (yet) ours */
-	return TEREDO_RX_QUEUE_PROBE;
-}
-
 /* The cache core */
 
 static const struct rhashtable_params teredo_peer_params = {
@@ -217,17 +202,15 @@ struct teredo_peer_cb {
 	u8 incoming;		/* queued rx packet (the UDP payload) */
 	u8 ok;			/* rx: came from the relay now trusted */
 	u8 reason;		/* drops: enum teredo_drop_reason */
+	u8 unverified;		/* queued rx: charged to pc->qrx */
 	u16 ip6_off;		/* rx: the teredo_pkt fields to deliver */
 	u32 ip6_len;
+	u32 charge;		/* queued: truesize counted in the queue */
 };
 
 #define TEREDO_PEER_CB(skb)	((struct teredo_peer_cb *)(skb)->cb)
-
-static inline void teredo_peer_cb_check(void)
-{
-	BUILD_BUG_ON(sizeof(struct teredo_peer_cb) >
-		     sizeof_field(struct sk_buff, cb));
-}
+static_assert(sizeof(struct teredo_peer_cb) <=
+	      sizeof_field(struct sk_buff, cb));
 
 struct teredo_peer *teredo_peer_alloc(gfp_t gfp)
 {
@@ -262,18 +245,40 @@ static void teredo_peers_set_count(struct teredo_peers *pc, int delta)
 		WRITE_ONCE(pc->td->pub.peers, pc->count);
 }
 
+/* Take the head of @p's queue off it and off the books. */
+static struct sk_buff *teredo_peer_dequeue_locked(struct teredo_peers *pc,
+						  struct teredo_peer *p)
+{
+	struct sk_buff *skb = __skb_dequeue(&p->queue);
+	struct teredo_peer_cb *cb;
+
+	if (!skb)
+		return NULL;
+	cb = TEREDO_PEER_CB(skb);
+	p->qbytes -= cb->charge;
+	pc->qbytes -= cb->charge;
+	if (cb->incoming) {
+		p->nrx--;
+		if (cb->unverified)
+			pc->qrx -= cb->charge;
+	} else {
+		p->ntx--;
+	}
+	return skb;
+}
+
 /* Move @p's queue to @drops, each to be dropped for @reason. */
-static void teredo_peer_purge_locked(struct teredo_peer *p,
+static void teredo_peer_purge_locked(struct teredo_peers *pc,
+				     struct teredo_peer *p,
 				     struct sk_buff_head *drops,
 				     enum teredo_drop_reason reason)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&p->queue))) {
+	while ((skb = teredo_peer_dequeue_locked(pc, p))) {
 		TEREDO_PEER_CB(skb)->reason = reason;
 		__skb_queue_tail(drops, skb);
 	}
-	p->qbytes = 0;
 }
 
 static void teredo_peer_remove_locked(struct teredo_peers *pc,
@@ -284,7 +289,7 @@ static void teredo_peer_remove_locked(struct teredo_peers *pc,
 	list_del(&p->lru);
 	list_del_init(&p->pend);
 	p->dead = true;
-	teredo_peer_purge_locked(p, drops, TEREDO_DROP_PEER_EVICTED);
+	teredo_peer_purge_locked(pc, p, drops, TEREDO_DROP_PEER_EVICTED);
 	teredo_peers_set_count(pc, -1);
 	kfree_rcu(p, rcu);
 }
@@ -328,7 +333,8 @@ struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,
 	list_add_tail(&p->lru, &pc->lru);
 	teredo_peers_set_count(pc, 1);
 	if (pc->count == 1 && !pc->closed)
-		queue_delayed_work(system_wq, &pc->work, 10 * HZ);
+		queue_delayed_work(system_wq, &pc->work,
+				   TEREDO_PEERS_GC_INTERVAL);
 	return p;
 }
 
@@ -337,17 +343,43 @@ struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,
  * @pc: the cache, pc->lock held
  * @p: the entry
  * @skb: the packet; queued on success, the caller's otherwise
+ * @incoming: a received packet waiting for its sender to be verified
+ *	(its cb ip, port, ip6_off and ip6_len set), else one of ours
  *
- * Return: 0, or -ENOBUFS if it would take @p over peer_queue_bytes.
+ * Counts memory, not bytes on the wire: a 40-byte packet can pin a whole
+ * receive buffer. An entry queues at most %TEREDO_PEER_RX_PKTS received
+ * packets (their senders are not verified yet), and all entries together
+ * at most %TEREDO_PEERS_RX_BUDGET of them.
+ *
+ * Return: 0, -ENOBUFS if it would take @p over peer_queue_bytes (or its
+ * received packets), -ENOSPC if the device over its budget.
  */
 int teredo_peer_enqueue_locked(struct teredo_peers *pc,
-			       struct teredo_peer *p, struct sk_buff *skb)
+			       struct teredo_peer *p, struct sk_buff *skb,
+			       bool incoming)
 {
+	unsigned int max = teredo_peers_queue_max(), size = skb->truesize;
+	bool unverified = incoming;	/* else it had been delivered */
+
 	lockdep_assert_held(&pc->lock);
-	if (p->dead || skb->len > teredo_peers_queue_max() - p->qbytes ||
-	    p->qbytes > teredo_peers_queue_max())
+	if (p->dead || size > max || p->qbytes > max - size ||
+	    (unverified && p->nrx >= TEREDO_PEER_RX_PKTS))
 		return -ENOBUFS;
-	p->qbytes += skb->len;
+	if (pc->qbytes + size > TEREDO_PEERS_QUEUE_BUDGET ||
+	    (unverified && pc->qrx + size > TEREDO_PEERS_RX_BUDGET))
+		return -ENOSPC;
+	TEREDO_PEER_CB(skb)->incoming = incoming;
+	TEREDO_PEER_CB(skb)->unverified = unverified;
+	TEREDO_PEER_CB(skb)->charge = size;
+	p->qbytes += size;
+	pc->qbytes += size;
+	if (incoming) {
+		p->nrx++;
+		if (unverified)
+			pc->qrx += size;
+	} else {
+		p->ntx++;
+	}
 	__skb_queue_tail(&p->queue, skb);
 	return 0;
 }
@@ -362,7 +394,7 @@ static void __teredo_peers_expire_locked(struct teredo_peers *pc,
 					 struct sk_buff_head *drops)
 {
 	struct teredo_peer *p, *tmp;
-	unsigned int budget = 1024;
+	unsigned int budget = TEREDO_PEERS_EXPIRE_BUDGET;
 
 	list_for_each_entry_safe(p, tmp, &pc->lru, lru) {
 		if (!budget--)
@@ -480,45 +512,87 @@ static void teredo_peer_bubble(struct sk_buff_head *out,
 	__skb_queue_tail(out, skb);
 }
 
-/*
- * One probe for @p: bubbles (direct unless we are behind a cone NAT, and
- * indirect through its server) for a Teredo peer, an echo request through
- * our server for a native one. pc->lock held.
- */
-static void teredo_peer_probe_locked(struct teredo_peers *pc,
-				     struct teredo_peer *p,
-				     const struct teredo_self *self,
-				     unsigned long now,
-				     struct sk_buff_head *out)
+/* Count something not sent (no packet to free) for @reason. */
+static void teredo_peers_count(struct teredo_peers *pc,
+			       enum teredo_drop_reason reason)
 {
+	if (pc->td)
+		teredo_count(pc->td, reason);
+}
+
+/* Whom the probes of @p are for (trust.h); false if nobody may be. */
+static bool teredo_peer_probe_key(const struct teredo_peer *p,
+				  struct teredo_probe_key *key,
+				  struct teredo_addr_info *info)
+{
+	if (p->native) {
+		teredo_probe_key_native(key, &p->addr);
+		return true;
+	}
+	if (teredo_addr_parse(&p->addr, info) ||
+	    !teredo_addr_info_global(info))
+		return false;
+	teredo_probe_key_mapping(key, info->mapped_ip, info->mapped_port);
+	return true;
+}
+
+/*
+ * One probe for @p, if the budget allows: bubbles (indirect through its
+ * server, and direct unless we are behind a cone NAT) for a Teredo peer,
+ * an echo request through our server for a native one. pc->lock held.
+ *
+ * Return: 0 (sent, or lost to -ENOMEM: the retry covers it), -EDQUOT if
+ * @p had its probes (give up on it), -EBUSY if the device is over its
+ * rate; both counted.
+ */
+static int teredo_peer_probe_locked(struct teredo_peers *pc,
+				    struct teredo_peer *p,
+				    const struct teredo_self *self,
+				    unsigned long now,
+				    struct sk_buff_head *out)
+{
+	bool direct = !(self->info.flags & TEREDO_FLAG_CONE);
 	struct teredo_addr_info info;
+	struct teredo_probe_key key;
 	struct sk_buff *skb;
+	int err;
 
 	p->probes++;
 	p->last_probe = now;
 	if (list_empty(&p->pend)) {
 		if (list_empty(&pc->pending) && !pc->closed)
-			mod_delayed_work(system_wq, &pc->work, HZ / 2);
+			mod_delayed_work(system_wq, &pc->work,
+					 TEREDO_PEERS_PROBE_TICK);
 		list_add_tail(&p->pend, &pc->pending);
+	}
+	if (!teredo_peer_probe_key(p, &key, &info)) {
+		teredo_peers_count(pc, TEREDO_DROP_NOT_GLOBAL);
+		return -EDQUOT;
+	}
+	err = teredo_probe_allow(pc->limits, &key,
+				 p->native || !direct ? 1 : 2, now);
+	if (err) {
+		teredo_peers_count(pc, err == -EDQUOT ?
+				   TEREDO_DROP_BUBBLE_LIMIT :
+				   TEREDO_DROP_PROBE_LIMIT);
+		return err;
 	}
 	if (p->native) {
 		skb = teredo_peer_new_skb(TEREDO_ECHO_LEN);
 		if (!skb)
-			return;
+			return 0;
 		if (teredo_build_echo(skb_put(skb, TEREDO_ECHO_LEN),
 				      TEREDO_ECHO_LEN, &self->addr, &p->addr,
 				      p->nonce) < 0) {
 			kfree_skb(skb);
-			return;
+			return 0;
 		}
 		memset(skb->cb, 0, sizeof(skb->cb));
 		TEREDO_PEER_CB(skb)->ip = self->server;
 		TEREDO_PEER_CB(skb)->port = htons(TEREDO_SERVER_PORT);
 		__skb_queue_tail(out, skb);
-		return;
+		return 0;
 	}
-	if (teredo_addr_parse(&p->addr, &info))
-		return;
 	/*
 	 * The indirect bubble first: a conntrack helper on this host learns
 	 * the peer from it and lets the direct one out under an output-drop
@@ -527,9 +601,24 @@ static void teredo_peer_probe_locked(struct teredo_peers *pc,
 	 */
 	teredo_peer_bubble(out, &self->addr, &p->addr, info.server,
 			   htons(TEREDO_SERVER_PORT));
-	if (!(self->info.flags & TEREDO_FLAG_CONE))
+	if (direct)
 		teredo_peer_bubble(out, &self->addr, &p->addr, info.mapped_ip,
 				   info.mapped_port);
+	return 0;
+}
+
+/* No answer, or no probe allowed: hold @p unreachable, drop its queue. */
+static void teredo_peer_give_up_locked(struct teredo_peers *pc,
+				       struct teredo_peer *p,
+				       unsigned long now,
+				       struct sk_buff_head *drops)
+{
+	WRITE_ONCE(p->trusted, false);
+	p->unreachable = true;
+	p->unreach_since = now;
+	p->probes = 0;
+	list_del_init(&p->pend);
+	teredo_peer_purge_locked(pc, p, drops, TEREDO_DROP_PEER_UNREACHABLE);
 }
 
 /*
@@ -537,12 +626,22 @@ static void teredo_peer_probe_locked(struct teredo_peers *pc,
  * its queue to @out: outgoing packets to go there, incoming ones to be
  * delivered if they came from there. pc->lock held.
  */
-static void teredo_peer_trust_locked(struct teredo_peer *p, __be32 ip,
+static void teredo_peer_trust_locked(struct teredo_peers *pc,
+				     struct teredo_peer *p, __be32 ip,
 				     __be16 port, unsigned long now,
 				     struct sk_buff_head *out)
 {
+	struct teredo_probe_key key;
 	struct sk_buff *skb;
 
+	/* it answered: the probes it cost are no longer owed (Miredo) */
+	if (!p->trusted || p->probes || p->unreachable) {
+		if (p->native)
+			teredo_probe_key_native(&key, &p->addr);
+		else
+			teredo_probe_key_mapping(&key, ip, port);
+		teredo_probe_answered(pc->limits, &key);
+	}
 	WRITE_ONCE(p->mapped_ip, ip);
 	WRITE_ONCE(p->mapped_port, port);
 	WRITE_ONCE(p->last_rx, now);
@@ -551,7 +650,7 @@ static void teredo_peer_trust_locked(struct teredo_peer *p, __be32 ip,
 	p->probes = 0;
 	p->unreachable = false;
 	list_del_init(&p->pend);
-	while ((skb = __skb_dequeue(&p->queue))) {
+	while ((skb = teredo_peer_dequeue_locked(pc, p))) {
 		struct teredo_peer_cb *cb = TEREDO_PEER_CB(skb);
 
 		if (cb->incoming) {
@@ -562,7 +661,6 @@ static void teredo_peer_trust_locked(struct teredo_peer *p, __be32 ip,
 		}
 		__skb_queue_tail(out, skb);
 	}
-	p->qbytes = 0;
 }
 
 static void teredo_peers_out(struct teredo_dev *td, struct sk_buff_head *out)
@@ -624,6 +722,7 @@ static void teredo_peers_work(struct work_struct *w)
 	unsigned long now = jiffies;
 	struct teredo_self self;
 	bool up;
+	int due;
 
 	up = td && teredo_client_self(td, &self);
 	__skb_queue_head_init(&out);
@@ -634,30 +733,27 @@ static void teredo_peers_work(struct work_struct *w)
 		return;
 	}
 	list_for_each_entry_safe(p, tmp, &pc->pending, pend) {
-		switch (teredo_peer_probe_due(p, now)) {
-		case 0:
-			if (up)
-				teredo_peer_probe_locked(pc, p, &self, now,
-							 &out);
-			break;
-		case -1:	/* no answer: give up */
-			WRITE_ONCE(p->trusted, false);
-			p->unreachable = true;
-			p->unreach_since = now;
-			p->probes = 0;
-			list_del_init(&p->pend);
-			teredo_peer_purge_locked(p, &drops,
-						 TEREDO_DROP_PEER_UNREACHABLE);
-			break;
-		default:
-			break;
-		}
+		due = teredo_peer_probe_due(p, now);
+		/*
+		 * Only our own packets earn a retry: a received one had its
+		 * probe, and a timer must not turn it into four.
+		 */
+		if (!due && !p->ntx)
+			due = time_after(now, p->last_probe +
+					 TEREDO_PEER_GIVEUP_S * HZ) ? -1 : 1;
+		if (!due && up &&
+		    teredo_peer_probe_locked(pc, p, &self, now, &out) == -EDQUOT)
+			due = -1;
+		if (due < 0)	/* no answer: give up */
+			teredo_peer_give_up_locked(pc, p, now, &drops);
 	}
 	__teredo_peers_expire_locked(pc, now, &drops);
 	if (!list_empty(&pc->pending))
-		queue_delayed_work(system_wq, &pc->work, HZ / 2);
+		queue_delayed_work(system_wq, &pc->work,
+				   TEREDO_PEERS_PROBE_TICK);
 	else if (pc->count)
-		queue_delayed_work(system_wq, &pc->work, 10 * HZ);
+		queue_delayed_work(system_wq, &pc->work,
+				   TEREDO_PEERS_GC_INTERVAL);
 	spin_unlock_bh(&pc->lock);
 	teredo_peers_drop_list(pc, &drops);
 	if (td)
@@ -668,21 +764,17 @@ static void teredo_peers_work(struct work_struct *w)
 
 /* Transmit */
 
-/* Can packets for this Teredo address go anywhere? (Miredo also refuses
- * non-global servers; documentation and private ranges are allowed here,
- * the test rig lives in them.)
+/*
+ * An outgoing packet to a Teredo address whose server or mapping is not
+ * global unicast (RFC 4380 5.2.4): nothing goes there, and the sender
+ * learns it at once, as from a router's filter. Rate-limited by icmpv6.
  */
-static bool teredo_peer_addr_usable(const struct teredo_addr_info *info)
+static void teredo_peer_drop_prohibited(struct teredo_dev *td,
+					struct sk_buff *skb)
 {
-	return info->mapped_port && info->server &&
-	       !ipv4_is_zeronet(info->mapped_ip) &&
-	       !ipv4_is_multicast(info->mapped_ip) &&
-	       !ipv4_is_lbcast(info->mapped_ip) &&
-	       !ipv4_is_loopback(info->mapped_ip) &&
-	       !ipv4_is_zeronet(info->server) &&
-	       !ipv4_is_multicast(info->server) &&
-	       !ipv4_is_lbcast(info->server) &&
-	       !ipv4_is_loopback(info->server);
+	skb->dev = td->dev;
+	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADM_PROHIBITED, 0);
+	teredo_drop(td, skb, TEREDO_DROP_NOT_GLOBAL, false);
 }
 
 static netdev_tx_t teredo_peer_xmit_slow(struct teredo_dev *td,
@@ -700,6 +792,7 @@ static netdev_tx_t teredo_peer_xmit_slow(struct teredo_dev *td,
 	struct teredo_peer *p;
 	__be32 ip = 0;
 	__be16 port = 0;
+	int err;
 
 	__skb_queue_head_init(&out);
 	__skb_queue_head_init(&drops);
@@ -717,12 +810,11 @@ static netdev_tx_t teredo_peer_xmit_slow(struct teredo_dev *td,
 		}
 	}
 	WRITE_ONCE(p->last_use, now);
+	/*
+	 * No client case 4: a cone flag in the address earns no trust (RFC
+	 * 5991, and Miredo leaves LIBTEREDO_ALLOW_CONE undefined).
+	 */
 	if (teredo_peer_valid(p, now)) {
-		send = true;
-	} else if (!native && (info->flags & TEREDO_FLAG_CONE)) {
-		/* Client case 4: a cone peer is trusted at once */
-		teredo_peer_trust_locked(p, info->mapped_ip, info->mapped_port,
-					 now, &out);
 		send = true;
 	} else {
 		if (p->unreachable) {
@@ -735,10 +827,13 @@ static netdev_tx_t teredo_peer_xmit_slow(struct teredo_dev *td,
 		}
 		skb_dst_drop(skb);
 		memset(skb->cb, 0, sizeof(skb->cb));
-		if (teredo_peer_enqueue_locked(pc, p, skb))
-			why = TEREDO_DROP_QUEUE_FULL;
-		if (teredo_peer_probe_due(p, now) == 0)
-			teredo_peer_probe_locked(pc, p, self, now, &out);
+		err = teredo_peer_enqueue_locked(pc, p, skb, false);
+		if (err)
+			why = err == -ENOSPC ? TEREDO_DROP_QUEUE_BUDGET :
+					       TEREDO_DROP_QUEUE_FULL;
+		if (teredo_peer_probe_due(p, now) == 0 &&
+		    teredo_peer_probe_locked(pc, p, self, now, &out) == -EDQUOT)
+			teredo_peer_give_up_locked(pc, p, now, &drops);
 	}
 	if (send) {
 		ip = READ_ONCE(p->mapped_ip);
@@ -788,17 +883,21 @@ netdev_tx_t teredo_peer_xmit(struct teredo_dev *td, struct sk_buff *skb,
 		teredo_drop(td, skb, TEREDO_DROP_BAD_DST, false);
 		return NETDEV_TX_OK;
 	}
+	/* peers and relays answer our address only; we relay nobody */
+	if (!ipv6_addr_equal(&ip6->saddr, &self->addr)) {
+		teredo_drop(td, skb, TEREDO_DROP_BAD_SRC, false);
+		return NETDEV_TX_OK;
+	}
 	if (teredo_addr_is_teredo(&dst)) {
-		if (teredo_addr_parse(&dst, &info) ||
-		    !teredo_peer_addr_usable(&info)) {
+		if (teredo_addr_parse(&dst, &info)) {
 			teredo_drop(td, skb, TEREDO_DROP_BAD_DST, false);
 			return NETDEV_TX_OK;
 		}
+		if (!teredo_addr_info_global(&info)) {
+			teredo_peer_drop_prohibited(td, skb);
+			return NETDEV_TX_OK;
+		}
 		infop = &info;
-	} else if (!teredo_addr_is_teredo(&ip6->saddr)) {
-		/* relays take only packets from Teredo addresses */
-		teredo_drop(td, skb, TEREDO_DROP_NO_RELAY, false);
-		return NETDEV_TX_OK;
 	}
 
 	rcu_read_lock();
@@ -827,7 +926,10 @@ netdev_tx_t teredo_peer_xmit(struct teredo_dev *td, struct sk_buff *skb,
 /*
  * An indirect bubble relayed by our server (RFC 4380 5.2.3, Miredo): a
  * direct bubble back to the origin, from our address to the bubble's
- * source, opens our NAT for that peer and tells it our mapping.
+ * source, opens our NAT for that peer and tells it our mapping. Whoever
+ * can spoof the server's address can send these, so the origin must be
+ * global unicast and the bubble within the budget: at most one out per
+ * one in, at most 4 to one origin until it answers.
  */
 static void teredo_peer_rcv_indirect(struct teredo_dev *td,
 				     struct sk_buff *skb,
@@ -836,9 +938,11 @@ static void teredo_peer_rcv_indirect(struct teredo_dev *td,
 {
 	const struct ipv6hdr *ip6 = (void *)(skb->data + pkt->ip6_off);
 	struct teredo_addr_info info;
+	struct teredo_probe_key key;
 	struct sk_buff_head out;
 	__be32 ip = 0;
 	__be16 port = 0;
+	int err;
 
 	if (pkt->has_origin) {
 		ip = pkt->origin_ip;
@@ -848,10 +952,20 @@ static void teredo_peer_rcv_indirect(struct teredo_dev *td,
 		ip = info.mapped_ip;
 		port = info.mapped_port;
 	}
-	if (!ip || !port || ipv4_is_multicast(ip) || ipv4_is_lbcast(ip) ||
-	    ipv4_is_loopback(ip) ||
-	    !ipv6_addr_equal(&ip6->daddr, &self->addr)) {
-		teredo_drop(td, skb, TEREDO_DROP_UNTRUSTED, true);
+	if (!port || !ipv6_addr_equal(&ip6->daddr, &self->addr)) {
+		teredo_drop(td, skb, TEREDO_DROP_BAD_DST, true);
+		return;
+	}
+	if (!teredo_ipv4_global_unicast(ip)) {
+		teredo_drop(td, skb, TEREDO_DROP_NOT_GLOBAL, true);
+		return;
+	}
+	teredo_probe_key_mapping(&key, ip, port);
+	err = teredo_probe_allow(td->peers->limits, &key, 1, jiffies);
+	if (err) {
+		teredo_drop(td, skb, err == -EDQUOT ? TEREDO_DROP_BUBBLE_LIMIT :
+						      TEREDO_DROP_PROBE_LIMIT,
+			    true);
 		return;
 	}
 	__skb_queue_head_init(&out);
@@ -891,17 +1005,22 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 	bool bubble = pkt->kind != TEREDO_PKT_DATA;
 	enum teredo_drop_reason why = __TEREDO_DROP_MAX;
 	struct teredo_rx_facts f = { .bubble = bubble };
-	struct teredo_peer *p, *new = NULL;
+	struct teredo_peer *p, *seen, *new = NULL;
 	enum teredo_rx_verdict verdict;
+	int err;
 	struct sk_buff_head out, drops;
 	const struct ipv6hdr *ip6;
 	unsigned long now = jiffies;
 	struct in6_addr src;
 
 	ip6 = (void *)(skb->data + pkt->ip6_off);
-	if (bubble && saddr == self->server &&
-	    sport == htons(TEREDO_SERVER_PORT)) {
+	if (bubble && teredo_client_from_server(saddr, sport, self->server)) {
 		teredo_peer_rcv_indirect(td, skb, pkt, self);
+		return;
+	}
+	/* Only the server introduces peers (RFC 4380 5.2.3) */
+	if (pkt->kind == TEREDO_PKT_INDIRECT_BUBBLE) {
+		teredo_drop(td, skb, TEREDO_DROP_NOT_SERVER, true);
 		return;
 	}
 	if (ipv6_addr_is_multicast(&ip6->daddr) ||
@@ -913,9 +1032,12 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 	f.src_teredo = teredo_addr_is_teredo(&src);
 	f.src_matches = f.src_teredo && teredo_addr_matches(&src, saddr, sport);
 	f.src_linklocal = ipv6_addr_type(&src) & IPV6_ADDR_LINKLOCAL;
+	f.src_bad = teredo_ipv6_src_bad(&src, &self->addr);
+	f.outer_global = teredo_ipv4_global_unicast(saddr);
 
 	rcu_read_lock();
 	p = teredo_peer_lookup(pc, &src);
+	seen = p;
 	if (p) {
 		f.have_peer = true;
 		f.peer_trusted = READ_ONCE(p->trusted);
@@ -924,7 +1046,7 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		f.echo_reply = !f.src_teredo &&
 			       teredo_peer_is_echo_reply(skb, pkt, p);
 	}
-	verdict = teredo_peer_rx_verdict(&f);
+	verdict = teredo_rx_verdict(&f, &why);
 	if (verdict == TEREDO_RX_ACCEPT && !READ_ONCE(p->qbytes) &&
 	    !READ_ONCE(p->probes)) {
 		/* the fast path: nothing waits for this peer */
@@ -944,7 +1066,7 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		consume_skb(skb);
 		return;
 	case TEREDO_RX_UNTRUSTED:
-		teredo_drop(td, skb, TEREDO_DROP_UNTRUSTED, true);
+		teredo_drop(td, skb, why, true);
 		return;
 	default:
 		break;
@@ -960,10 +1082,20 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 	__skb_queue_head_init(&out);
 	__skb_queue_head_init(&drops);
 	spin_lock_bh(&pc->lock);
+	why = __TEREDO_DROP_MAX;
 	p = teredo_peer_get_locked(pc, &src, &new, now, &drops);
 	if (!p || p->dead) {
 		why = TEREDO_DROP_NOMEM;
 		goto unlock;
+	}
+	if (p != seen && verdict != TEREDO_RX_TRUST_TEREDO) {
+		/* evicted meanwhile: what vouched for the old entry does not
+		 * vouch for this one
+		 */
+		f.have_peer = false;
+		verdict = teredo_rx_verdict(&f, &why);
+		if (verdict == TEREDO_RX_UNTRUSTED)
+			goto unlock;
 	}
 	if (!f.src_teredo)
 		p->native = true;
@@ -971,7 +1103,7 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 	case TEREDO_RX_ACCEPT:
 	case TEREDO_RX_TRUST_RELAY:
 	case TEREDO_RX_TRUST_TEREDO:
-		teredo_peer_trust_locked(p, saddr, sport, now, &out);
+		teredo_peer_trust_locked(pc, p, saddr, sport, now, &out);
 		break;
 	default:	/* TEREDO_RX_QUEUE_PROBE */
 		WRITE_ONCE(p->last_use, now);
@@ -986,16 +1118,20 @@ void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		skb_dst_drop(skb);
 		skb->dev = td->dev;	/* the queue does not outlive it */
 		memset(skb->cb, 0, sizeof(skb->cb));
-		TEREDO_PEER_CB(skb)->incoming = 1;
 		TEREDO_PEER_CB(skb)->ip = saddr;
 		TEREDO_PEER_CB(skb)->port = sport;
 		TEREDO_PEER_CB(skb)->ip6_off = pkt->ip6_off;
 		TEREDO_PEER_CB(skb)->ip6_len = pkt->ip6_len;
-		if (teredo_peer_enqueue_locked(pc, p, skb))
-			why = TEREDO_DROP_QUEUE_FULL;
-		if (teredo_peer_probe_due(p, now) == 0)
-			teredo_peer_probe_locked(pc, p, self, now, &out);
-		skb = NULL;
+		err = teredo_peer_enqueue_locked(pc, p, skb, true);
+		if (err)
+			why = err == -ENOSPC ? TEREDO_DROP_QUEUE_BUDGET :
+					       TEREDO_DROP_QUEUE_FULL;
+		else
+			skb = NULL;
+		/* one probe per packet received, within the budget */
+		if (teredo_peer_probe_due(p, now) == 0 &&
+		    teredo_peer_probe_locked(pc, p, self, now, &out) == -EDQUOT)
+			teredo_peer_give_up_locked(pc, p, now, &drops);
 		break;
 	}
 unlock:
@@ -1029,7 +1165,9 @@ struct teredo_peers *teredo_peers_create(struct teredo_dev *td)
 
 	if (!pc)
 		return NULL;
-	if (rhashtable_init(&pc->ht, &teredo_peer_params)) {
+	pc->limits = teredo_limits_alloc();
+	if (!pc->limits || rhashtable_init(&pc->ht, &teredo_peer_params)) {
+		teredo_limits_free(pc->limits);
 		kfree(pc);
 		return NULL;
 	}
@@ -1064,6 +1202,7 @@ void teredo_peers_free(struct teredo_peers *pc)
 	spin_unlock_bh(&pc->lock);
 	__skb_queue_purge(&drops);
 	rhashtable_destroy(&pc->ht);
+	teredo_limits_free(pc->limits);
 	kfree(pc);
 }
 

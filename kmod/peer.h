@@ -28,6 +28,7 @@
 #include <linux/workqueue.h>
 
 #include "proto.h"
+#include "trust.h"
 
 struct teredo_dev;
 struct teredo_self;
@@ -37,14 +38,26 @@ struct teredo_pkt;
 #define TEREDO_PEER_VALID_S		30	/* trusted, no rx: probe again */
 #define TEREDO_PEER_EXPIRE_S		30	/* untrusted, idle: removed */
 #define TEREDO_PEER_TRUSTED_EXPIRE_S	300	/* trusted, idle: removed */
-#define TEREDO_PEER_PROBES		4	/* bubbles or echoes: 1 + 3 */
+#define TEREDO_PEER_PROBES		TEREDO_PROBES_UNANSWERED
 #define TEREDO_PEER_PROBE_INTERVAL_S	2	/* at least between two */
+/* an entry with nothing of ours queued waits this long for an answer */
+#define TEREDO_PEER_GIVEUP_S		(TEREDO_PEER_PROBES * \
+					 TEREDO_PEER_PROBE_INTERVAL_S)
 #define TEREDO_PEER_UNREACHABLE_S	30	/* after giving up: drop tx */
 
 #define TEREDO_MAX_PEERS_DEFAULT	1024	/* Miredo's MAX_PEERS */
-#define TEREDO_MAX_PEERS_LIMIT		1048576
-#define TEREDO_PEER_QUEUE_DEFAULT	4096	/* Miredo: 1280 */
+/* clearing the cache runs with BH off: keep it short */
+#define TEREDO_MAX_PEERS_LIMIT		16384
+/* Queues count skb->truesize: the memory a sender makes us hold */
+#define TEREDO_PEER_QUEUE_DEFAULT	8192	/* a few packets */
 #define TEREDO_PEER_QUEUE_LIMIT		65536
+#define TEREDO_PEERS_QUEUE_BUDGET	(1024 * 1024)	/* all entries */
+#define TEREDO_PEERS_RX_BUDGET		(256 * 1024)	/* unverified rx */
+#define TEREDO_PEER_RX_PKTS		2	/* per unverified entry */
+
+#define TEREDO_PEERS_GC_INTERVAL	(10 * HZ)	/* expiry */
+#define TEREDO_PEERS_PROBE_TICK		(HZ / 2)	/* retries due */
+#define TEREDO_PEERS_EXPIRE_BUDGET	1024	/* entries per run */
 
 /**
  * struct teredo_peer - one IPv6 node we talk to
@@ -67,7 +80,9 @@ struct teredo_pkt;
  * @unreach_since: jiffies we gave up (L)
  * @nonce: the echo request's nonce (native peers)
  * @queue: packets waiting for it to be trusted, both ways (L)
- * @qbytes: their total length (L)
+ * @qbytes: their total truesize (L)
+ * @nrx: how many of them are received ones (L)
+ * @ntx: how many are ours, to send: only those make the work retry (L)
  */
 struct teredo_peer {
 	struct rhash_head node;
@@ -90,6 +105,8 @@ struct teredo_peer {
 	u8 nonce[TEREDO_NONCE_LEN];
 	struct sk_buff_head queue;
 	unsigned int qbytes;
+	u16 nrx;
+	u16 ntx;
 };
 
 /**
@@ -100,8 +117,11 @@ struct teredo_peer {
  * @lru: every entry, least recently used first
  * @pending: entries with probes outstanding
  * @count: entries in @ht
+ * @qbytes: truesize queued in all entries
+ * @qrx: ...of which received packets from sources not yet verified
  * @closed: being destroyed: no new entry, no work
  * @work: probe retries and expiry
+ * @limits: the probe budget (trust.h), kept across clears
  */
 struct teredo_peers {
 	struct teredo_dev *td;
@@ -110,8 +130,11 @@ struct teredo_peers {
 	struct list_head lru;
 	struct list_head pending;
 	unsigned int count;
+	unsigned int qbytes;
+	unsigned int qrx;
 	bool closed;
 	struct delayed_work work;
+	struct teredo_limits *limits;
 };
 
 /* Life cycle, called by client.c */
@@ -134,7 +157,8 @@ struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,
 					   struct sk_buff_head *drops);
 struct teredo_peer *teredo_peer_alloc(gfp_t gfp);
 int teredo_peer_enqueue_locked(struct teredo_peers *pc,
-			       struct teredo_peer *p, struct sk_buff *skb);
+			       struct teredo_peer *p, struct sk_buff *skb,
+			       bool incoming);
 void teredo_peer_touch(struct teredo_peers *pc, struct teredo_peer *p,
 		       unsigned long now);
 void teredo_peers_expire_locked(struct teredo_peers *pc, unsigned long now);
@@ -143,39 +167,5 @@ void teredo_peers_expire_locked(struct teredo_peers *pc, unsigned long now);
 bool teredo_peer_valid(const struct teredo_peer *p, unsigned long now);
 int teredo_peer_probe_due(const struct teredo_peer *p, unsigned long now);
 bool teredo_peer_expired(const struct teredo_peer *p, unsigned long now);
-
-/* What the receive rules make of one packet */
-enum teredo_rx_verdict {
-	TEREDO_RX_ACCEPT,	/* trusted peer, its mapping: deliver */
-	TEREDO_RX_TRUST_RELAY,	/* our echo answered: trust that relay */
-	TEREDO_RX_TRUST_TEREDO,	/* source matches its address: trust */
-	TEREDO_RX_QUEUE_PROBE,	/* native source, unknown relay: verify */
-	TEREDO_RX_IGNORE,	/* a bubble that proves nothing: consume */
-	TEREDO_RX_UNTRUSTED,	/* drop, counted */
-};
-
-/**
- * struct teredo_rx_facts - what the receive rules look at
- * @src_teredo: the IPv6 source is a Teredo address
- * @src_matches: ...whose mapping is the packet's outer source
- * @src_linklocal: the IPv6 source is link-local
- * @bubble: the packet is a bubble
- * @have_peer: the source is in the cache
- * @peer_trusted: ...trusted
- * @peer_mapping: ...with the outer source as its mapping
- * @echo_reply: the packet is the answer to the entry's echo request
- */
-struct teredo_rx_facts {
-	bool src_teredo;
-	bool src_matches;
-	bool src_linklocal;
-	bool bubble;
-	bool have_peer;
-	bool peer_trusted;
-	bool peer_mapping;
-	bool echo_reply;
-};
-
-enum teredo_rx_verdict teredo_peer_rx_verdict(const struct teredo_rx_facts *f);
 
 #endif /* _TEREDO_PEER_H */

@@ -42,11 +42,12 @@ bool teredo_addr_info_global(const struct teredo_addr_info *info)
 bool teredo_ipv6_src_bad(const struct in6_addr *src,
 			 const struct in6_addr *self)
 {
-	int type = ipv6_addr_type(src);
+	/* ::/96: unspecified, loopback and IPv4-compatible */
+	bool v4compat = !(src->s6_addr32[0] | src->s6_addr32[1] |
+			  src->s6_addr32[2]);
 
-	return ipv6_addr_any(src) || ipv6_addr_equal(src, self) ||
-	       (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST |
-			IPV6_ADDR_MAPPED | IPV6_ADDR_COMPATv4));
+	return v4compat || ipv6_addr_v4mapped(src) ||
+	       ipv6_addr_is_multicast(src) || ipv6_addr_equal(src, self);
 }
 
 /**

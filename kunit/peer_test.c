@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for kmod/peer.c without sockets: the trust rules, the probe
- * schedule, validity and expiry, and the cache core (bounds, LRU
- * eviction, queued bytes) on a cache with no device.
+ * KUnit tests for kmod/peer.c without sockets: the probe schedule,
+ * validity and expiry, and the cache core (bounds, LRU eviction, queued
+ * memory per entry and per device) on a cache with no device. The trust
+ * rules are kunit/trust_test.c's.
  */
 
 #include <kunit/test.h>
@@ -13,97 +14,6 @@
 
 #include "peer.h"
 #include "proto.h"
-
-/* Rx rules: every combination against the rules written out in full. */
-static enum teredo_rx_verdict expect_verdict(const struct teredo_rx_facts *f)
-{
-	if (f->src_linklocal)
-		return f->bubble ? TEREDO_RX_IGNORE : TEREDO_RX_UNTRUSTED;
-	if (f->have_peer && f->peer_trusted && f->peer_mapping)
-		return TEREDO_RX_ACCEPT;
-	if (f->src_teredo) {
-		/* a Teredo source is never taken on an echo reply */
-		return f->src_matches ? TEREDO_RX_TRUST_TEREDO :
-					TEREDO_RX_UNTRUSTED;
-	}
-	if (f->have_peer && f->echo_reply)
-		return TEREDO_RX_TRUST_RELAY;
-	return TEREDO_RX_QUEUE_PROBE;
-}
-
-static void teredo_peer_rx_rules_all(struct kunit *test)
-{
-	unsigned int bits;
-
-	for (bits = 0; bits < 256; bits++) {
-		struct teredo_rx_facts f = {
-			.src_teredo = bits & 1,
-			.src_matches = bits & 2,
-			.src_linklocal = bits & 4,
-			.bubble = bits & 8,
-			.have_peer = bits & 16,
-			.peer_trusted = bits & 32,
-			.peer_mapping = bits & 64,
-			.echo_reply = bits & 128,
-		};
-
-		if (f.src_matches && !f.src_teredo)
-			continue;	/* impossible */
-		KUNIT_EXPECT_EQ_MSG(test, teredo_peer_rx_verdict(&f),
-				    expect_verdict(&f), "facts 0x%02x", bits);
-	}
-}
-
-/* The RFC 4380 5.2.3 cases, named. */
-static void teredo_peer_rx_rules_cases(struct kunit *test)
-{
-	struct teredo_rx_facts spoofed = { .src_teredo = true };
-	struct teredo_rx_facts spoofed_known = {
-		.src_teredo = true, .have_peer = true, .peer_trusted = true,
-	};
-	struct teredo_rx_facts matching = {
-		.src_teredo = true, .src_matches = true,
-	};
-	struct teredo_rx_facts relay_unknown = { .have_peer = false };
-	struct teredo_rx_facts relay_other = {
-		.have_peer = true, .peer_trusted = true,
-	};
-	struct teredo_rx_facts relay_ours = {
-		.have_peer = true, .peer_trusted = true, .peer_mapping = true,
-	};
-	struct teredo_rx_facts relay_echo = {
-		.have_peer = true, .echo_reply = true,
-	};
-	struct teredo_rx_facts ll_data = { .src_linklocal = true };
-	struct teredo_rx_facts ll_bubble = {
-		.src_linklocal = true, .bubble = true,
-	};
-	struct teredo_rx_facts ll_mapped = {
-		.src_linklocal = true, .have_peer = true, .peer_trusted = true,
-		.peer_mapping = true,
-	};
-
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&spoofed),
-			TEREDO_RX_UNTRUSTED);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&spoofed_known),
-			TEREDO_RX_UNTRUSTED);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&matching),
-			TEREDO_RX_TRUST_TEREDO);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&relay_unknown),
-			TEREDO_RX_QUEUE_PROBE);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&relay_other),
-			TEREDO_RX_QUEUE_PROBE);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&relay_ours),
-			TEREDO_RX_ACCEPT);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&relay_echo),
-			TEREDO_RX_TRUST_RELAY);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&ll_data),
-			TEREDO_RX_UNTRUSTED);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&ll_bubble),
-			TEREDO_RX_IGNORE);
-	KUNIT_EXPECT_EQ(test, teredo_peer_rx_verdict(&ll_mapped),
-			TEREDO_RX_UNTRUSTED);
-}
 
 /* Probes: 4 at most, more than 2 s apart, then give up. */
 static void teredo_peer_probe_schedule(struct kunit *test)
@@ -288,53 +198,138 @@ static struct sk_buff *skb_of(struct kunit *test, unsigned int len)
 	return skb;
 }
 
-/* Queued bytes per peer are bounded; evicting an entry frees its queue. */
+/*
+ * Queued memory per peer is bounded in truesize (a 40-byte packet pins a
+ * whole buffer), and the device's totals follow every entry's.
+ */
 static void teredo_peer_cache_queue(struct kunit *test)
 {
 	struct teredo_peers *pc = teredo_peers_create(NULL);
-	unsigned int max = teredo_peers_queue_max(), n = 0, qlen;
-	struct sk_buff *skbs[70], *rest, *one;
+	unsigned int max = teredo_peers_queue_max(), sum = 0, n = 0;
 	unsigned long now = jiffies;
+	struct sk_buff *skb = NULL;
 	struct teredo_peer *p;
-	int i, err_rest = 0, err_one;
+	int err = 0, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, pc);
 	KUNIT_ASSERT_GE(test, max, 1000U);
-	KUNIT_ASSERT_LT(test, max / 1000, ARRAY_SIZE(skbs) - 1);
 	p = add_peer(test, pc, 7, now);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	for (i = 0; i < ARRAY_SIZE(skbs); i++)
-		skbs[i] = skb_of(test, 1000);
-	rest = skb_of(test, max % 1000 ? max % 1000 : 1);
-	one = skb_of(test, 1);
-
-	spin_lock_bh(&pc->lock);
-	for (i = 0; i < ARRAY_SIZE(skbs); i++) {
-		if (teredo_peer_enqueue_locked(pc, p, skbs[i]))
-			break;		/* stops at the limit */
-		skbs[i] = NULL;
-		n += 1000;
+	for (i = 0; i < 200 && !err; i++) {
+		skb = skb_of(test, 40);
+		spin_lock_bh(&pc->lock);
+		err = teredo_peer_enqueue_locked(pc, p, skb, false);
+		spin_unlock_bh(&pc->lock);
+		if (!err) {
+			sum += skb->truesize;
+			n++;
+		}
 	}
-	/* exactly up to the limit, not one byte over */
-	if (max % 1000)
-		err_rest = teredo_peer_enqueue_locked(pc, p, rest);
-	err_one = teredo_peer_enqueue_locked(pc, p, one);
-	qlen = skb_queue_len(&p->queue);
-	spin_unlock_bh(&pc->lock);
-
-	KUNIT_EXPECT_EQ(test, n, max / 1000 * 1000);
-	KUNIT_EXPECT_EQ(test, err_rest, 0);
-	KUNIT_EXPECT_EQ(test, err_one, -ENOBUFS);
-	KUNIT_EXPECT_EQ(test, p->qbytes, max);
-	KUNIT_EXPECT_EQ(test, qlen, max / 1000 + (max % 1000 ? 1 : 0));
-	for (i = 0; i < ARRAY_SIZE(skbs); i++)
-		kfree_skb(skbs[i]);
-	if (!(max % 1000))
-		kfree_skb(rest);
-	kfree_skb(one);
+	KUNIT_EXPECT_EQ(test, err, -ENOBUFS);
+	/* 40 bytes each on the wire, but only what their memory allows */
+	KUNIT_EXPECT_LT(test, n, max / 40);
+	KUNIT_EXPECT_EQ(test, p->qbytes, sum);
+	KUNIT_EXPECT_LE(test, p->qbytes, max);
+	KUNIT_EXPECT_GT(test, p->qbytes + skb->truesize, max);
+	KUNIT_EXPECT_EQ(test, pc->qbytes, sum);
+	KUNIT_EXPECT_EQ(test, p->ntx, n);
+	KUNIT_EXPECT_EQ(test, pc->qrx, 0U);
+	kfree_skb(skb);
 	/* freed with the entry (kmemleak / KASAN would tell) */
 	teredo_peers_clear(pc);
 	KUNIT_EXPECT_EQ(test, pc->count, 0U);
+	KUNIT_EXPECT_EQ(test, pc->qbytes, 0U);
+	teredo_peers_free(pc);
+}
+
+/* A source not yet verified gets TEREDO_PEER_RX_PKTS queued, no more. */
+static void teredo_peer_cache_queue_rx(struct kunit *test)
+{
+	struct teredo_peers *pc = teredo_peers_create(NULL);
+	unsigned long now = jiffies;
+	struct sk_buff *skb;
+	struct teredo_peer *p;
+	unsigned int sum = 0;
+	int err, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pc);
+	p = add_peer(test, pc, 9, now);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i <= TEREDO_PEER_RX_PKTS; i++) {
+		skb = skb_of(test, 40);
+		spin_lock_bh(&pc->lock);
+		err = teredo_peer_enqueue_locked(pc, p, skb, true);
+		spin_unlock_bh(&pc->lock);
+		if (i < TEREDO_PEER_RX_PKTS) {
+			KUNIT_EXPECT_EQ(test, err, 0);
+			sum += skb->truesize;
+		} else {
+			KUNIT_EXPECT_EQ(test, err, -ENOBUFS);
+			kfree_skb(skb);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, p->nrx, TEREDO_PEER_RX_PKTS);
+	KUNIT_EXPECT_EQ(test, pc->qrx, sum);
+	KUNIT_EXPECT_EQ(test, pc->qbytes, sum);
+	teredo_peers_clear(pc);
+	KUNIT_EXPECT_EQ(test, pc->qrx, 0U);
+	KUNIT_EXPECT_EQ(test, pc->qbytes, 0U);
+	teredo_peers_free(pc);
+}
+
+/*
+ * Many entries cannot together hold more than the device's budget, and
+ * unverified senders not more than their share of it.
+ */
+static void teredo_peer_cache_queue_budget(struct kunit *test)
+{
+	struct teredo_peers *pc = teredo_peers_create(NULL);
+	unsigned long now = jiffies;
+	int err = 0, enobufs = 0;
+	struct teredo_peer *p;
+	struct sk_buff *skb;
+	u32 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, pc);
+	KUNIT_ASSERT_GE(test, teredo_peers_max(), 1000U);
+	/* received packets from fresh sources, two each */
+	for (n = 0; n < 1000 && err != -ENOSPC; n++) {
+		p = add_peer(test, pc, n, now);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		do {
+			skb = skb_of(test, 1000);
+			spin_lock_bh(&pc->lock);
+			err = teredo_peer_enqueue_locked(pc, p, skb, true);
+			spin_unlock_bh(&pc->lock);
+			if (err)
+				kfree_skb(skb);
+		} while (!err);
+		enobufs += err == -ENOBUFS;
+	}
+	KUNIT_EXPECT_EQ(test, err, -ENOSPC);
+	KUNIT_EXPECT_GT(test, enobufs, 0);
+	KUNIT_EXPECT_LE(test, pc->qrx, TEREDO_PEERS_RX_BUDGET);
+	KUNIT_EXPECT_GT(test, pc->qrx + 3000, TEREDO_PEERS_RX_BUDGET);
+	/* our own packets fill the rest, up to the device's budget */
+	err = 0;
+	for (n = 2000; n < 3000 && err != -ENOSPC; n++) {
+		p = add_peer(test, pc, n, now);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		do {
+			skb = skb_of(test, 1000);
+			spin_lock_bh(&pc->lock);
+			err = teredo_peer_enqueue_locked(pc, p, skb, false);
+			spin_unlock_bh(&pc->lock);
+			if (err)
+				kfree_skb(skb);
+		} while (!err);
+	}
+	KUNIT_EXPECT_EQ(test, err, -ENOSPC);
+	KUNIT_EXPECT_LE(test, pc->qbytes, TEREDO_PEERS_QUEUE_BUDGET);
+	KUNIT_EXPECT_GT(test, pc->qbytes + 3000, TEREDO_PEERS_QUEUE_BUDGET);
+	teredo_peers_clear(pc);
+	KUNIT_EXPECT_EQ(test, pc->qbytes, 0U);
+	KUNIT_EXPECT_EQ(test, pc->qrx, 0U);
 	teredo_peers_free(pc);
 }
 
@@ -396,7 +391,7 @@ static void teredo_peer_cache_free_full(struct kunit *test)
 		p = add_peer(test, pc, i, now);
 		KUNIT_ASSERT_NOT_NULL(test, p);
 		spin_lock_bh(&pc->lock);
-		err = teredo_peer_enqueue_locked(pc, p, skb);
+		err = teredo_peer_enqueue_locked(pc, p, skb, false);
 		spin_unlock_bh(&pc->lock);
 		KUNIT_EXPECT_EQ(test, err, 0);
 		if (err)
@@ -407,14 +402,14 @@ static void teredo_peer_cache_free_full(struct kunit *test)
 }
 
 static struct kunit_case teredo_peer_cases[] = {
-	KUNIT_CASE(teredo_peer_rx_rules_all),
-	KUNIT_CASE(teredo_peer_rx_rules_cases),
 	KUNIT_CASE(teredo_peer_probe_schedule),
 	KUNIT_CASE(teredo_peer_validity),
 	KUNIT_CASE(teredo_peer_expiry),
 	KUNIT_CASE(teredo_peer_cache_lookup),
 	KUNIT_CASE(teredo_peer_cache_lru),
 	KUNIT_CASE(teredo_peer_cache_queue),
+	KUNIT_CASE(teredo_peer_cache_queue_rx),
+	KUNIT_CASE(teredo_peer_cache_queue_budget),
 	KUNIT_CASE(teredo_peer_cache_expire),
 	KUNIT_CASE(teredo_peer_cache_free_full),
 	{}
