@@ -5,7 +5,7 @@
 # (cl2, cl3, each behind its own) reach each other through bubbles:
 # Miredo starts (cl2 pings kteredo, TCP to kteredo), kteredo starts (it
 # pings cl3, TCP to cl3). Then a spoofed packet, a Teredo source whose
-# mapping is not the packet's sender, is dropped and counted as untrusted
+# mapping is not the packet's sender, is dropped and counted as spoofed_src
 # and never reaches the stack. Bulk TCP from kteredo (GSO) reaches Miredo
 # intact.
 source "$(dirname "$0")/lib.sh"
@@ -96,7 +96,7 @@ log "TCP both ways; bulk kteredo -> miredo: 2 MB intact in $((tx1 - tx0)) GSO se
 # 4. Spoofing: a packet through the NAT hole of the server (the only flow
 # the NAT lets in from 198.51.100.1:3544), claiming to be cl2's Miredo.
 # RFC 4380 5.2.3: its mapping is not 198.51.100.1:3544, so dropped.
-u0=$(drop_count untrusted)
+u0=$(drop_count spoofed_src)
 in0=$(ip netns exec cl1 awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6)
 mport=$(attr mapped_port)
 ip netns exec srv python3 - "$M2" "$K" 198.51.100.1 3544 198.51.100.11 "$mport" <<'EOF' ||
@@ -122,11 +122,11 @@ for _ in range(3):
     s.sendto(ip, (dip, 0))
 EOF
 	peer_fail "spoof sender failed"
-e2e_wait 5 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"untrusted\" { print \$2 }') -ge $((u0 + 3)) ]" ||
-	peer_fail "spoofed packets not counted: untrusted $u0 -> $(drop_count untrusted)"
+e2e_wait 5 sh -c "[ \$(ip netns exec cl1 cat $SYS/drops | awk '\$1 == \"spoofed_src\" { print \$2 }') -ge $((u0 + 3)) ]" ||
+	peer_fail "spoofed packets not counted: spoofed_src $u0 -> $(drop_count spoofed_src)"
 in1=$(ip netns exec cl1 awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6)
 [ "$in1" = "$in0" ] || peer_fail "a spoofed echo reached the stack ($in0 -> $in1)"
-log "3 spoofed packets: untrusted $u0 -> $(drop_count untrusted), none delivered"
+log "3 spoofed packets: spoofed_src $u0 -> $(drop_count spoofed_src), none delivered"
 
 # Nothing was given up on, nothing dropped for lack of room.
 for r in queue_full peer_unreachable; do
