@@ -53,21 +53,6 @@
 #include "peer.h"
 #include "proto.h"
 
-static unsigned int refresh_interval = TEREDO_REFRESH_DEFAULT_S;
-module_param(refresh_interval, uint, 0644);
-MODULE_PARM_DESC(refresh_interval,
-		 "Seconds between router solicitations while qualified (default 30, 5..3600)");
-
-static unsigned int restart_delay = TEREDO_RESTART_DEFAULT_S;
-module_param(restart_delay, uint, 0644);
-MODULE_PARM_DESC(restart_delay,
-		 "Seconds before qualifying again after the server stopped answering (default 100, 1..3600)");
-
-static bool default_route;
-module_param(default_route, bool, 0644);
-MODULE_PARM_DESC(default_route,
-		 "Add a default IPv6 route (metric 1029) through the teredo device when qualified");
-
 #define TEREDO_DEFAULT_ROUTE_METRIC	1029	/* as Miredo's client hook */
 
 /* c->events */
@@ -137,12 +122,6 @@ bool teredo_client_from_server(__be32 saddr, __be16 sport, __be32 server)
 {
 	return server && sport == htons(TEREDO_SERVER_PORT) &&
 	       (saddr == server || saddr == teredo_server_secondary(server));
-}
-
-static unsigned long teredo_secs(unsigned int s, unsigned int lo,
-				 unsigned int hi)
-{
-	return clamp(s, lo, hi) * HZ;
 }
 
 /* Fast-path view */
@@ -294,7 +273,7 @@ static void teredo_client_cfg_work(struct work_struct *w)
 	want = c->cfg_want;
 	gen = c->cfg_gen;
 	spin_unlock_bh(&c->lock);
-	route = READ_ONCE(default_route) && !ipv6_addr_any(&want);
+	route = READ_ONCE(c->td->cfg_default_route) && !ipv6_addr_any(&want);
 
 	if (READ_ONCE(dev->reg_state) != NETREG_REGISTERED)
 		goto out;
@@ -517,8 +496,7 @@ static void teredo_client_work(struct work_struct *w)
 		teredo_client_lose(c, false, false);
 	} else if (have_ra) {
 		if (teredo_client_qualified(c, &ra, local)) {
-			delay = teredo_secs(READ_ONCE(refresh_interval), 5,
-					    3600);
+			delay = READ_ONCE(td->cfg_refresh) * HZ;
 			queue_delayed_work(system_wq, &c->work, delay);
 			return;
 		}
@@ -527,7 +505,7 @@ static void teredo_client_work(struct work_struct *w)
 	} else if (rs_sent &&
 		   ++c->tries >= TEREDO_QUALIFICATION_RETRIES) {
 		teredo_client_lose(c, true, c->state == TEREDO_ST_QUALIFIED);
-		delay = teredo_secs(READ_ONCE(restart_delay), 1, 3600);
+		delay = READ_ONCE(td->cfg_restart) * HZ;
 		queue_delayed_work(system_wq, &c->work, delay);
 		return;
 	}
@@ -811,6 +789,22 @@ void teredo_client_reconfigure(struct teredo_dev *td)
 		mod_delayed_work(system_wq, &c->work, 0);
 	}
 	spin_unlock_bh(&c->lock);
+}
+
+/**
+ * teredo_client_route_changed() - the default route setting changed
+ * @td: the device
+ *
+ * Process context. Adds or removes the route to match, if qualified.
+ */
+void teredo_client_route_changed(struct teredo_dev *td)
+{
+	struct teredo_client *c = td->client;
+	struct net_device *dev = td->dev;
+
+	dev_hold(dev);
+	if (!queue_work(c->cfg_wq, &c->cfg_work))
+		dev_put(dev);
 }
 
 /**

@@ -29,8 +29,6 @@ struct sk_buff;
 /* Timers (RFC 4380 section 5.2.1, Miredo's libteredo/maintain.c) */
 #define TEREDO_QUALIFICATION_TIMEOUT_MS	4000	/* wait for an RA */
 #define TEREDO_QUALIFICATION_RETRIES	3	/* RS sent before giving up */
-#define TEREDO_REFRESH_DEFAULT_S	30	/* NAT binding refresh */
-#define TEREDO_RESTART_DEFAULT_S	100	/* after giving up */
 
 /**
  * struct teredo_self - what the fast paths know about this client
@@ -54,6 +52,7 @@ void teredo_client_start(struct teredo_dev *td);
 void teredo_client_stop(struct teredo_dev *td);
 void teredo_client_reconfigure(struct teredo_dev *td);
 void teredo_client_local_changed(struct teredo_dev *td);
+void teredo_client_route_changed(struct teredo_dev *td);
 bool teredo_client_self(struct teredo_dev *td, struct teredo_self *self);
 
 /*

@@ -168,6 +168,12 @@ static void teredo_setup(struct net_device *dev)
 
 	td->dev = dev;
 	mutex_init(&td->lock);
+	/* the module parameters' defaults, netlink attributes may change */
+	td->cfg_refresh = teredo_defaults.refresh;
+	td->cfg_restart = teredo_defaults.restart;
+	td->cfg_max_peers = teredo_defaults.max_peers;
+	td->cfg_peer_queue = teredo_defaults.peer_queue;
+	td->cfg_default_route = teredo_defaults.default_route;
 
 	dev->netdev_ops = &teredo_netdev_ops;
 	dev->rtnl_link_ops = &teredo_link_ops;
@@ -208,11 +214,24 @@ static void teredo_setup(struct net_device *dev)
  */
 #define TEREDO_NL_MAXTYPE	32
 
+static struct netlink_range_validation teredo_queue_range = {
+	.max = TEREDO_PEER_QUEUE_LIMIT,
+};
+
 static const struct nla_policy teredo_policy[TEREDO_NL_MAXTYPE + 1] = {
 	[IFLA_TEREDO_UNSPEC]	= { .strict_start_type = IFLA_TEREDO_SERVER },
 	[IFLA_TEREDO_SERVER]	= { .type = NLA_BE32 },
 	[IFLA_TEREDO_PORT]	= { .type = NLA_U16 },
 	[IFLA_TEREDO_FWMARK]	= { .type = NLA_U32 },
+	[IFLA_TEREDO_REFRESH]	= NLA_POLICY_RANGE(NLA_U32, TEREDO_REFRESH_MIN_S,
+						   TEREDO_REFRESH_MAX_S),
+	[IFLA_TEREDO_RESTART]	= NLA_POLICY_RANGE(NLA_U32, TEREDO_RESTART_MIN_S,
+						   TEREDO_RESTART_MAX_S),
+	[IFLA_TEREDO_DEFAULT_ROUTE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_TEREDO_MAX_PEERS]	= NLA_POLICY_RANGE(NLA_U32, 1,
+						   TEREDO_MAX_PEERS_LIMIT),
+	[IFLA_TEREDO_PEER_QUEUE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &teredo_queue_range),
 	[IFLA_TEREDO_MAX + 1 ... TEREDO_NL_MAXTYPE] = {
 		.type = NLA_REJECT,
 		.reject_message = "teredo: unknown attribute",
@@ -250,6 +269,21 @@ static void teredo_apply(struct teredo_dev *td, struct nlattr *data[])
 	if (data[IFLA_TEREDO_FWMARK])
 		WRITE_ONCE(td->cfg_fwmark,
 			   nla_get_u32(data[IFLA_TEREDO_FWMARK]));
+	if (data[IFLA_TEREDO_REFRESH])
+		WRITE_ONCE(td->cfg_refresh,
+			   nla_get_u32(data[IFLA_TEREDO_REFRESH]));
+	if (data[IFLA_TEREDO_RESTART])
+		WRITE_ONCE(td->cfg_restart,
+			   nla_get_u32(data[IFLA_TEREDO_RESTART]));
+	if (data[IFLA_TEREDO_DEFAULT_ROUTE])
+		WRITE_ONCE(td->cfg_default_route,
+			   nla_get_u8(data[IFLA_TEREDO_DEFAULT_ROUTE]));
+	if (data[IFLA_TEREDO_MAX_PEERS])
+		WRITE_ONCE(td->cfg_max_peers,
+			   nla_get_u32(data[IFLA_TEREDO_MAX_PEERS]));
+	if (data[IFLA_TEREDO_PEER_QUEUE])
+		WRITE_ONCE(td->cfg_peer_queue,
+			   nla_get_u32(data[IFLA_TEREDO_PEER_QUEUE]));
 }
 
 static int teredo_newlink(struct net *src_net, struct net_device *dev,
@@ -303,6 +337,8 @@ static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
 	mutex_unlock(&td->lock);
 	if (!err && (data[IFLA_TEREDO_PORT] || data[IFLA_TEREDO_SERVER]))
 		teredo_client_reconfigure(td);
+	if (!err && data[IFLA_TEREDO_DEFAULT_ROUTE])
+		teredo_client_route_changed(td);
 	return err;
 }
 
@@ -310,7 +346,12 @@ static size_t teredo_get_size(const struct net_device *dev)
 {
 	return nla_total_size(sizeof(__be32)) +	/* IFLA_TEREDO_SERVER */
 	       nla_total_size(sizeof(u16)) +	/* IFLA_TEREDO_PORT */
-	       nla_total_size(sizeof(u32));	/* IFLA_TEREDO_FWMARK */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_FWMARK */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_REFRESH */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_RESTART */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_TEREDO_DEFAULT_ROUTE */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_MAX_PEERS */
+	       nla_total_size(sizeof(u32));	/* IFLA_TEREDO_PEER_QUEUE */
 }
 
 static int teredo_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -320,7 +361,15 @@ static int teredo_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	if (nla_put_in_addr(skb, IFLA_TEREDO_SERVER,
 			    READ_ONCE(td->cfg_server)) ||
 	    nla_put_u16(skb, IFLA_TEREDO_PORT, READ_ONCE(td->cfg_port)) ||
-	    nla_put_u32(skb, IFLA_TEREDO_FWMARK, READ_ONCE(td->cfg_fwmark)))
+	    nla_put_u32(skb, IFLA_TEREDO_FWMARK, READ_ONCE(td->cfg_fwmark)) ||
+	    nla_put_u32(skb, IFLA_TEREDO_REFRESH, READ_ONCE(td->cfg_refresh)) ||
+	    nla_put_u32(skb, IFLA_TEREDO_RESTART, READ_ONCE(td->cfg_restart)) ||
+	    nla_put_u8(skb, IFLA_TEREDO_DEFAULT_ROUTE,
+		       READ_ONCE(td->cfg_default_route)) ||
+	    nla_put_u32(skb, IFLA_TEREDO_MAX_PEERS,
+			READ_ONCE(td->cfg_max_peers)) ||
+	    nla_put_u32(skb, IFLA_TEREDO_PEER_QUEUE,
+			READ_ONCE(td->cfg_peer_queue)))
 		return -EMSGSIZE;
 	return 0;
 }

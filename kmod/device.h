@@ -71,6 +71,11 @@ struct teredo_dev {
 	__be32 cfg_server;		/* 0 = none configured */
 	u16 cfg_port;			/* 0 = ephemeral */
 	u32 cfg_fwmark;
+	u32 cfg_refresh;		/* seconds, params.h ranges */
+	u32 cfg_restart;
+	u32 cfg_max_peers;
+	u32 cfg_peer_queue;
+	bool cfg_default_route;
 	struct teredo_pub pub;
 	struct gro_cells gro_cells;
 	atomic64_t drops[__TEREDO_DROP_MAX];

@@ -51,7 +51,6 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/jiffies.h>
-#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/skbuff.h>
@@ -66,65 +65,18 @@
 #include "peer.h"
 #include "proto.h"
 
-/* Module parameters, validated */
+/* Per-device settings; a cache without a device (KUnit) has the defaults */
 
-static unsigned int max_peers = TEREDO_MAX_PEERS_DEFAULT;
-static unsigned int peer_queue_bytes = TEREDO_PEER_QUEUE_DEFAULT;
-
-static int teredo_param_set_range(const char *val,
-				  const struct kernel_param *kp,
-				  unsigned int lo, unsigned int hi)
+unsigned int teredo_peers_max(const struct teredo_peers *pc)
 {
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err || n < lo || n > hi) {
-		pr_err("%s: %s is not in %u..%u\n", kp->name, val, lo, hi);
-		return -EINVAL;
-	}
-	WRITE_ONCE(*(unsigned int *)kp->arg, n);
-	return 0;
+	return pc->td ? READ_ONCE(pc->td->cfg_max_peers) :
+			READ_ONCE(teredo_defaults.max_peers);
 }
 
-static int teredo_max_peers_set(const char *val,
-				const struct kernel_param *kp)
+unsigned int teredo_peers_queue_max(const struct teredo_peers *pc)
 {
-	return teredo_param_set_range(val, kp, 1, TEREDO_MAX_PEERS_LIMIT);
-}
-
-static int teredo_queue_bytes_set(const char *val,
-				  const struct kernel_param *kp)
-{
-	return teredo_param_set_range(val, kp, 0, TEREDO_PEER_QUEUE_LIMIT);
-}
-
-static const struct kernel_param_ops teredo_max_peers_ops = {
-	.set = teredo_max_peers_set,
-	.get = param_get_uint,
-};
-
-static const struct kernel_param_ops teredo_queue_bytes_ops = {
-	.set = teredo_queue_bytes_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(max_peers, &teredo_max_peers_ops, &max_peers, 0644);
-MODULE_PARM_DESC(max_peers,
-		 "Peer cache entries per device, least recently used evicted (default 1024, 1..16384)");
-module_param_cb(peer_queue_bytes, &teredo_queue_bytes_ops,
-		&peer_queue_bytes, 0644);
-MODULE_PARM_DESC(peer_queue_bytes,
-		 "Memory (skb truesize) queued per peer while it is being reached (default 8192, 0..65536)");
-
-unsigned int teredo_peers_max(void)
-{
-	return READ_ONCE(max_peers);
-}
-
-unsigned int teredo_peers_queue_max(void)
-{
-	return READ_ONCE(peer_queue_bytes);
+	return pc->td ? READ_ONCE(pc->td->cfg_peer_queue) :
+			READ_ONCE(teredo_defaults.peer_queue);
 }
 
 /* Pure decisions */
@@ -311,7 +263,7 @@ struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,
 					   unsigned long now,
 					   struct sk_buff_head *drops)
 {
-	unsigned int max = teredo_peers_max();
+	unsigned int max = teredo_peers_max(pc);
 	struct teredo_peer *p;
 
 	lockdep_assert_held(&pc->lock);
@@ -358,7 +310,7 @@ int teredo_peer_enqueue_locked(struct teredo_peers *pc,
 			       struct teredo_peer *p, struct sk_buff *skb,
 			       bool incoming)
 {
-	unsigned int max = teredo_peers_queue_max(), size = skb->truesize;
+	unsigned int max = teredo_peers_queue_max(pc), size = skb->truesize;
 	bool unverified = incoming;	/* else it had been delivered */
 
 	lockdep_assert_held(&pc->lock);

@@ -27,6 +27,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "params.h"
 #include "proto.h"
 #include "trust.h"
 
@@ -45,12 +46,7 @@ struct teredo_pkt;
 					 TEREDO_PEER_PROBE_INTERVAL_S)
 #define TEREDO_PEER_UNREACHABLE_S	30	/* after giving up: drop tx */
 
-#define TEREDO_MAX_PEERS_DEFAULT	1024	/* Miredo's MAX_PEERS */
-/* clearing the cache runs with BH off: keep it short */
-#define TEREDO_MAX_PEERS_LIMIT		16384
-/* Queues count skb->truesize: the memory a sender makes us hold */
-#define TEREDO_PEER_QUEUE_DEFAULT	8192	/* a few packets */
-#define TEREDO_PEER_QUEUE_LIMIT		65536
+/* max_peers and peer_queue_bytes are per device: params.h */
 #define TEREDO_PEERS_QUEUE_BUDGET	(1024 * 1024)	/* all entries */
 #define TEREDO_PEERS_RX_BUDGET		(256 * 1024)	/* unverified rx */
 #define TEREDO_PEER_RX_PKTS		2	/* per unverified entry */
@@ -146,8 +142,8 @@ void teredo_peers_destroy(struct teredo_dev *td);
 struct teredo_peers *teredo_peers_create(struct teredo_dev *td);
 void teredo_peers_free(struct teredo_peers *pc);
 void teredo_peers_clear(struct teredo_peers *pc);
-unsigned int teredo_peers_max(void);
-unsigned int teredo_peers_queue_max(void);
+unsigned int teredo_peers_max(const struct teredo_peers *pc);
+unsigned int teredo_peers_queue_max(const struct teredo_peers *pc);
 struct teredo_peer *teredo_peer_lookup(struct teredo_peers *pc,
 				       const struct in6_addr *addr);
 struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,

@@ -156,12 +156,13 @@ static void teredo_peer_cache_lookup(struct kunit *test)
 static void teredo_peer_cache_lru(struct kunit *test)
 {
 	struct teredo_peers *pc = teredo_peers_create(NULL);
-	unsigned int max = teredo_peers_max(), i;
 	unsigned long now = jiffies;
 	struct teredo_peer *p0;
 	struct in6_addr a;
+	unsigned int max, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, pc);
+	max = teredo_peers_max(pc);
 	KUNIT_ASSERT_GE(test, max, 3U);
 	for (i = 0; i < max; i++)
 		KUNIT_ASSERT_NOT_NULL(test, add_peer(test, pc, i, now));
@@ -205,13 +206,14 @@ static struct sk_buff *skb_of(struct kunit *test, unsigned int len)
 static void teredo_peer_cache_queue(struct kunit *test)
 {
 	struct teredo_peers *pc = teredo_peers_create(NULL);
-	unsigned int max = teredo_peers_queue_max(), sum = 0, n = 0;
+	unsigned int max, sum = 0, n = 0;
 	unsigned long now = jiffies;
 	struct sk_buff *skb = NULL;
 	struct teredo_peer *p;
 	int err = 0, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, pc);
+	max = teredo_peers_queue_max(pc);
 	KUNIT_ASSERT_GE(test, max, 1000U);
 	p = add_peer(test, pc, 7, now);
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -291,7 +293,7 @@ static void teredo_peer_cache_queue_budget(struct kunit *test)
 	u32 n;
 
 	KUNIT_ASSERT_NOT_NULL(test, pc);
-	KUNIT_ASSERT_GE(test, teredo_peers_max(), 1000U);
+	KUNIT_ASSERT_GE(test, teredo_peers_max(pc), 1000U);
 	/* received packets from fresh sources, two each */
 	for (n = 0; n < 1000 && err != -ENOSPC; n++) {
 		p = add_peer(test, pc, n, now);

@@ -4,9 +4,12 @@
 # Send one RTM_NEWLINK for kind "teredo" with raw IFLA_TEREDO_* attributes
 # (iproute2 does not know them) and print the kernel's answer:
 #   teredo-nl.py add|change NAME [server=A.B.C.D] [port=N] [fwmark=N]
-#                [port32=N] [attr99=N]
+#                [refresh=N] [restart=N] [default_route=0|1] [max_peers=N]
+#                [peer_queue=N] [port32=N] [attr99=N]
 # prints "ok" or "error ERRNO EXTACK-MESSAGE"; exit status 0 either way,
 # 2 on a usage or transport problem.
+#   teredo-nl.py get NAME
+# prints the device's IFLA_TEREDO_* attributes, "name=value" each.
 import socket
 import struct
 import sys
@@ -18,6 +21,11 @@ NLMSG_ERROR = 2
 IFLA_IFNAME, IFLA_LINKINFO = 3, 18
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 IFLA_TEREDO_SERVER, IFLA_TEREDO_PORT, IFLA_TEREDO_FWMARK = 1, 2, 3
+RTM_GETLINK = 18
+# the u32 attributes after FWMARK, and DEFAULT_ROUTE (u8)
+U32_ATTRS = {"fwmark": 3, "refresh": 4, "restart": 5, "max_peers": 7,
+             "peer_queue": 8}
+IFLA_TEREDO_DEFAULT_ROUTE = 6
 NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
 
@@ -27,7 +35,51 @@ def attr(t, payload):
     return struct.pack("HH", n, t) + payload + b"\0" * ((4 - n % 4) % 4)
 
 
+def attrs(buf):
+    off = 0
+    while off + 4 <= len(buf):
+        n, t = struct.unpack("HH", buf[off:off + 4])
+        if n < 4:
+            break
+        yield t & 0x3fff, buf[off + 4:off + n]
+        off += (n + 3) & ~3
+
+
+def get(name):
+    body = struct.pack("BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
+    body += attr(IFLA_IFNAME, name.encode() + b"\0")
+    msg = struct.pack("IHHII", 16 + len(body), RTM_GETLINK, NLM_F_REQUEST,
+                      1, 0) + body
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+    s.bind((0, 0))
+    s.send(msg)
+    reply = s.recv(65536)
+    _, typ, _, _, _ = struct.unpack("IHHII", reply[:16])
+    if typ == NLMSG_ERROR:
+        print("error %d" % -struct.unpack("i", reply[16:20])[0])
+        return 0
+    names = {v: k for k, v in U32_ATTRS.items()}
+    for t, v in attrs(reply[32:]):
+        if t != IFLA_LINKINFO:
+            continue
+        for t2, v2 in attrs(v):
+            if t2 != IFLA_INFO_DATA:
+                continue
+            for t3, v3 in attrs(v2):
+                if t3 == IFLA_TEREDO_SERVER:
+                    print("server=" + socket.inet_ntoa(v3))
+                elif t3 == IFLA_TEREDO_PORT:
+                    print("port=%d" % struct.unpack("H", v3)[0])
+                elif t3 == IFLA_TEREDO_DEFAULT_ROUTE:
+                    print("default_route=%d" % v3[0])
+                elif t3 in names:
+                    print("%s=%d" % (names[t3], struct.unpack("I", v3)[0]))
+    return 0
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "get":
+        return get(sys.argv[2])
     if len(sys.argv) < 3 or sys.argv[1] not in ("add", "change"):
         print(__doc__ or "usage", file=sys.stderr)
         return 2
@@ -41,8 +93,10 @@ def main():
             data += attr(IFLA_TEREDO_PORT, struct.pack("H", int(v)))
         elif k == "port32":  # wrong size on purpose
             data += attr(IFLA_TEREDO_PORT, struct.pack("I", int(v)))
-        elif k == "fwmark":
-            data += attr(IFLA_TEREDO_FWMARK, struct.pack("I", int(v, 0)))
+        elif k in U32_ATTRS:
+            data += attr(U32_ATTRS[k], struct.pack("I", int(v, 0)))
+        elif k == "default_route":
+            data += attr(IFLA_TEREDO_DEFAULT_ROUTE, struct.pack("B", int(v)))
         elif k.startswith("attr"):
             data += attr(int(k[4:]), struct.pack("I", int(v)))
         else:

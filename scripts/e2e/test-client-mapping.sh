@@ -86,7 +86,8 @@ both_ways "new mapping"
 
 # From here on refreshes are an hour apart: whatever happens next within
 # seconds is the address notifier's doing. Let one refresh pick it up.
-echo 3600 >/sys/module/teredo/parameters/refresh_interval
+[ "$(ip netns exec cl1 python3 "$(dirname "$0")/teredo-nl.py" change teredo0 refresh=3600)" = ok ] ||
+	mfail "cannot set the refresh interval"
 sleep 6
 
 # 2. An unrelated address comes and goes: same address, same port.

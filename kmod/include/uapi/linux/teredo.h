@@ -12,6 +12,15 @@ enum {
 	IFLA_TEREDO_SERVER,	/* __be32: Teredo server IPv4 address */
 	IFLA_TEREDO_PORT,	/* __u16: local UDP port, 0 = ephemeral */
 	IFLA_TEREDO_FWMARK,	/* __u32: mark of the UDP packets sent */
+	IFLA_TEREDO_REFRESH,	/* __u32: seconds between refreshes, 5..3600 */
+	IFLA_TEREDO_RESTART,	/* __u32: seconds offline before qualifying
+				 * again, 1..3600
+				 */
+	IFLA_TEREDO_DEFAULT_ROUTE, /* __u8: 1 = default route while qualified */
+	IFLA_TEREDO_MAX_PEERS,	/* __u32: peer cache entries, 1..16384 */
+	IFLA_TEREDO_PEER_QUEUE,	/* __u32: bytes of memory (skb truesize)
+				 * queued per peer, 0..65536
+				 */
 	__IFLA_TEREDO_MAX
 };
 
