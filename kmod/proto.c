@@ -525,10 +525,13 @@ static int pkt_parse(const u8 *buf, size_t len, struct teredo_pkt *pkt)
  *
  * A bubble is an IPv6 header with payload length 0 and next header 59;
  * with an origin indication it is an indirect bubble relayed by the
- * server. Any ICMPv6 type 134 is %TEREDO_PKT_RA, whatever else it
- * carries, so that it never reaches the IPv6 stack unchecked: validate it
- * with teredo_parse_ra(). All else is %TEREDO_PKT_DATA, still subject to
- * the caller's source checks.
+ * server. An ICMPv6 type 134 right after the IPv6 header is
+ * %TEREDO_PKT_RA, whatever else it carries: validate it with
+ * teredo_parse_ra(). All else is %TEREDO_PKT_DATA, still subject to the
+ * caller's source checks; that includes an RA behind extension headers,
+ * which only those checks keep from ndisc (a link-local source is never
+ * delivered, trust.c, as ndisc itself requires), with teredo0's accept_ra
+ * off as a second line (device.c).
  *
  * Only the headers are read, never the IPv6 payload beyond its first
  * byte: no byte at or past %TEREDO_CLASSIFY_MAX_READ is touched.
