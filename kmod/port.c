@@ -146,7 +146,8 @@ void teredo_pub_init(struct teredo_pub *pub, struct net *net,
  * @pub: the instance; its namespace must have none (the caller checked)
  *
  * Called under RTNL, which serializes it against teredo_pub_detach() of
- * the same namespace.
+ * the same namespace, once nothing can free @pub without a grace period
+ * (for a device: once register_netdevice() succeeded).
  */
 void teredo_pub_attach(struct teredo_pub *pub)
 {
@@ -160,7 +161,8 @@ void teredo_pub_attach(struct teredo_pub *pub)
 
 /**
  * teredo_pub_detach() - hide an instance from the getter and the list
- * @pub: an attached instance, already unbound
+ * @pub: an instance, already unbound; one never attached (a failed
+ *	registration) is left as it is
  *
  * Readers of the per-namespace pointer are RCU readers: the caller frees
  * @pub only after a grace period (unregister_netdevice does one).
