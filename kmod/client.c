@@ -758,12 +758,13 @@ void teredo_client_start(struct teredo_dev *td)
 	struct teredo_client *c = td->client;
 
 	spin_lock_bh(&c->lock);
-	c->running = true;
-	c->events = 0;
-	spin_unlock_bh(&c->lock);
+	/* The work's own state, set before running lets it run */
 	c->state = TEREDO_ST_QUALIFYING;
 	c->tries = 0;
+	c->events = 0;
+	c->running = true;
 	mod_delayed_work(system_wq, &c->work, 0);
+	spin_unlock_bh(&c->lock);
 }
 
 /**
