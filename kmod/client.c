@@ -564,30 +564,50 @@ static void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
 	struct teredo_client *c = td->client;
 	__be32 saddr = ip_hdr(skb)->saddr, daddr = ip_hdr(skb)->daddr;
 	__be16 sport = udp_hdr(skb)->source;
+	struct teredo_pkt pkt;
 	struct teredo_ra ra;
-	bool ok = false;
+	unsigned int len;
+	bool ok;
 
-	if (skb_linearize(skb)) {
+	/* The cheap checks first: an RS is out and this is its server. */
+	spin_lock(&c->lock);
+	ok = c->running && c->rs_sent &&
+	     teredo_client_from_server(saddr, sport, c->server);
+	spin_unlock(&c->lock);
+	if (!ok)
+		goto bad;
+	/*
+	 * teredo_rcv() made linear all teredo_classify() reads; of the rest,
+	 * teredo_parse_ra() reads the IPv6 packet (its checksum covers the
+	 * whole RA), never what may follow it in the datagram.
+	 */
+	if (teredo_classify(skb->data, skb->len, &pkt) != TEREDO_PKT_RA)
+		goto bad;
+	len = pkt.ip6_off + pkt.ip6_len;
+	if (!pskb_may_pull(skb, len)) {
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
 		return;
 	}
+	/* Again: the RS may have been answered or replaced meanwhile. */
 	spin_lock(&c->lock);
-	if (c->running && c->rs_sent &&
-	    teredo_client_from_server(saddr, sport, c->server) &&
-	    !teredo_parse_ra(skb->data, skb->len, c->nonce, c->server, &ra) &&
-	    !ra.cone) {
+	ok = c->running && c->rs_sent &&
+	     teredo_client_from_server(saddr, sport, c->server) &&
+	     !teredo_parse_ra(skb->data, len, c->nonce, c->server, &ra) &&
+	     !ra.cone;
+	if (ok) {
 		c->ra = ra;
 		c->ra_local = daddr;
 		c->ra_ready = true;
 		c->rs_sent = false;
 		mod_delayed_work(system_wq, &c->work, 0);
-		ok = true;
 	}
 	spin_unlock(&c->lock);
-	if (ok)
+	if (ok) {
 		consume_skb(skb);
-	else
-		teredo_drop(td, skb, TEREDO_DROP_BAD_RA, true);
+		return;
+	}
+bad:
+	teredo_drop(td, skb, TEREDO_DROP_BAD_RA, true);
 }
 
 /*
