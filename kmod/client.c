@@ -666,18 +666,24 @@ void teredo_rcv(struct teredo_dev *td, struct sk_buff *skb)
  * @td: the device
  * @skb: the UDP payload, consumed
  * @pkt: its classification
+ *
+ * Softirq, or BH disabled (the transmit path).
  */
 void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 		    const struct teredo_pkt *pkt)
 {
+	/* gro_cells_receive() needs BH disabled */
+	DEBUG_NET_WARN_ON_ONCE(!in_softirq());
 	skb_pull_rcsum(skb, pkt->ip6_off);
 	if (pskb_trim_rcsum(skb, pkt->ip6_len)) {
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
 		return;
 	}
-	/* CHECKSUM_UNNECESSARY covered the UDP layer only */
-	if (skb->ip_summed == CHECKSUM_UNNECESSARY)
-		__skb_decr_checksum_unnecessary(skb);
+	/*
+	 * No __skb_decr_checksum_unnecessary() here: udp4_csum_init() used
+	 * up the UDP level of a CHECKSUM_UNNECESSARY already, and what is
+	 * left (csum_level) is the inner packet's, as for vxlan and geneve.
+	 */
 	/*
 	 * A GSO packet from a kteredo peer over a virtual link (or a GRO'd
 	 * one) arrives whole: what is left is the inner IPv6 GSO packet,
