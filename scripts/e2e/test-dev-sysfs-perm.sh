@@ -19,7 +19,7 @@ pc() { ip netns exec pc "$@"; }
 # unpriv_write ATTR VALUE: open as root, write as nobody without caps
 unpriv_write() {
 	pc bash -c "exec 3>$sys/$1 && setpriv --reuid=65534 --regid=65534 \
-		--clear-groups --inh-caps=-all sh -c 'echo $2 >&3'" 2>&1
+		--clear-groups --inh-caps=-all sh -c '/bin/echo $2 >&3'" 2>&1
 }
 
 pc sh -c "echo 198.51.100.1 >$sys/server" || port_fail "root: server"
