@@ -542,30 +542,50 @@ static void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
 	struct teredo_client *c = td->client;
 	__be32 saddr = ip_hdr(skb)->saddr, daddr = ip_hdr(skb)->daddr;
 	__be16 sport = udp_hdr(skb)->source;
+	struct teredo_pkt pkt;
 	struct teredo_ra ra;
-	bool ok = false;
+	unsigned int len;
+	bool ok;
 
-	if (skb_linearize(skb)) {
+	/* The cheap checks first: an RS is out and this is its server. */
+	spin_lock(&c->lock);
+	ok = c->running && c->rs_sent &&
+	     teredo_client_from_server(saddr, sport, c->server);
+	spin_unlock(&c->lock);
+	if (!ok)
+		goto bad;
+	/*
+	 * teredo_rcv() made linear all teredo_classify() reads; of the rest,
+	 * teredo_parse_ra() reads the IPv6 packet (its checksum covers the
+	 * whole RA), never what may follow it in the datagram.
+	 */
+	if (teredo_classify(skb->data, skb->len, &pkt) != TEREDO_PKT_RA)
+		goto bad;
+	len = pkt.ip6_off + pkt.ip6_len;
+	if (!pskb_may_pull(skb, len)) {
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
 		return;
 	}
+	/* Again: the RS may have been answered or replaced meanwhile. */
 	spin_lock(&c->lock);
-	if (c->running && c->rs_sent &&
-	    teredo_client_from_server(saddr, sport, c->server) &&
-	    !teredo_parse_ra(skb->data, skb->len, c->nonce, c->server, &ra) &&
-	    !ra.cone) {
+	ok = c->running && c->rs_sent &&
+	     teredo_client_from_server(saddr, sport, c->server) &&
+	     !teredo_parse_ra(skb->data, len, c->nonce, c->server, &ra) &&
+	     !ra.cone;
+	if (ok) {
 		c->ra = ra;
 		c->ra_local = daddr;
 		c->ra_ready = true;
 		c->rs_sent = false;
 		mod_delayed_work(system_wq, &c->work, 0);
-		ok = true;
 	}
 	spin_unlock(&c->lock);
-	if (ok)
+	if (ok) {
 		consume_skb(skb);
-	else
-		teredo_drop(td, skb, TEREDO_DROP_BAD_RA, true);
+		return;
+	}
+bad:
+	teredo_drop(td, skb, TEREDO_DROP_BAD_RA, true);
 }
 
 /*
@@ -624,18 +644,24 @@ void teredo_rcv(struct teredo_dev *td, struct sk_buff *skb)
  * @td: the device
  * @skb: the UDP payload, consumed
  * @pkt: its classification
+ *
+ * Softirq, or BH disabled (the transmit path).
  */
 void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 		    const struct teredo_pkt *pkt)
 {
+	/* gro_cells_receive() needs BH disabled */
+	DEBUG_NET_WARN_ON_ONCE(!in_softirq());
 	skb_pull_rcsum(skb, pkt->ip6_off);
 	if (pskb_trim_rcsum(skb, pkt->ip6_len)) {
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
 		return;
 	}
-	/* CHECKSUM_UNNECESSARY covered the UDP layer only */
-	if (skb->ip_summed == CHECKSUM_UNNECESSARY)
-		__skb_decr_checksum_unnecessary(skb);
+	/*
+	 * No __skb_decr_checksum_unnecessary() here: udp4_csum_init() used
+	 * up the UDP level of a CHECKSUM_UNNECESSARY already, and what is
+	 * left (csum_level) is the inner packet's, as for vxlan and geneve.
+	 */
 	/*
 	 * A GSO packet from a kteredo peer over a virtual link (or a GRO'd
 	 * one) arrives whole: what is left is the inner IPv6 GSO packet,
@@ -736,12 +762,13 @@ void teredo_client_start(struct teredo_dev *td)
 	struct teredo_client *c = td->client;
 
 	spin_lock_bh(&c->lock);
-	c->running = true;
-	c->events = 0;
-	spin_unlock_bh(&c->lock);
+	/* The work's own state, set before running lets it run */
 	c->state = TEREDO_ST_QUALIFYING;
 	c->tries = 0;
+	c->events = 0;
+	c->running = true;
 	mod_delayed_work(system_wq, &c->work, 0);
+	spin_unlock_bh(&c->lock);
 }
 
 /**

@@ -86,8 +86,9 @@ static int teredo_dev_init(struct net_device *dev)
 	struct teredo_dev *td = netdev_priv(dev);
 	int err;
 
+	ASSERT_RTNL();
 	/* newlink said why; this also covers the module parameter path */
-	if (rtnl_dereference(tn->pub))
+	if (tn->owner)
 		return -EEXIST;
 	err = gro_cells_init(&td->gro_cells, dev);
 	if (err)
@@ -99,17 +100,40 @@ static int teredo_dev_init(struct net_device *dev)
 		return err;
 	}
 	teredo_pub_init(&td->pub, dev_net(dev), dev);
-	teredo_pub_attach(&td->pub);
+	/*
+	 * Claim the namespace's slot, but publish nothing yet: if
+	 * register_netdevice() fails after us, the device is freed at once,
+	 * with no grace period for lock-free readers of tn->pub.
+	 */
+	tn->owner = td;
 	return 0;
 }
 
-/* Also the error path of register_netdevice(). */
+/*
+ * Also the error path of register_netdevice(), for a device that was
+ * never published: teredo_pub_detach() is then a no-op.
+ */
 static void teredo_dev_uninit(struct net_device *dev)
 {
+	struct teredo_net *tn = net_generic(dev_net(dev), teredo_net_id);
 	struct teredo_dev *td = netdev_priv(dev);
 
 	teredo_pub_detach(&td->pub);
+	if (tn->owner == td)
+		tn->owner = NULL;
 	gro_cells_destroy(&td->gro_cells);
+}
+
+/*
+ * Make a registered device visible to teredo_get_port() and the port
+ * notifiers. From here on, it goes away through unregister_netdevice(),
+ * whose ndo_uninit hides it and which waits for a grace period before
+ * freeing it.
+ */
+static void teredo_dev_publish(struct teredo_dev *td)
+{
+	ASSERT_RTNL();
+	teredo_pub_attach(&td->pub);
 }
 
 static int teredo_open(struct net_device *dev)
@@ -292,8 +316,9 @@ static int teredo_newlink(struct net *src_net, struct net_device *dev,
 {
 	struct teredo_net *tn = net_generic(dev_net(dev), teredo_net_id);
 	struct teredo_dev *td = netdev_priv(dev);
+	int err;
 
-	if (rtnl_dereference(tn->pub)) {
+	if (tn->owner) {
 		NL_SET_ERR_MSG(extack,
 			       "teredo: this network namespace already has a teredo device");
 		return -EEXIST;
@@ -303,7 +328,11 @@ static int teredo_newlink(struct net *src_net, struct net_device *dev,
 		if (data[IFLA_TEREDO_PORT])
 			td->cfg_port = nla_get_u16(data[IFLA_TEREDO_PORT]);
 	}
-	return register_netdevice(dev);
+	err = register_netdevice(dev);
+	if (err)
+		return err;	/* freed by the caller, never published */
+	teredo_dev_publish(td);
+	return 0;
 }
 
 static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
@@ -476,6 +505,7 @@ int teredo_create_initial(struct net *net, __be32 server, u16 port)
 		free_netdev(dev);
 		return err;
 	}
+	teredo_dev_publish(td);
 	err = dev_open(dev, NULL);
 	if (err)
 		unregister_netdevice(dev);	/* freed by needs_free_netdev */

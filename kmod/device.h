@@ -83,9 +83,15 @@ struct teredo_dev {
 	struct teredo_peers *peers;	/* owned by peer.c */
 };
 
-/* main.c: the one instance of a namespace */
+/*
+ * main.c: the one instance of a namespace. @owner (RTNL) is claimed by
+ * ndo_init and released by ndo_uninit: it enforces one device per
+ * namespace while a registration is under way. @pub is set only once that
+ * registration succeeded, for the lock-free readers (teredo_get_port()).
+ */
 struct teredo_net {
 	struct teredo_pub __rcu *pub;
+	struct teredo_dev *owner;
 };
 
 extern unsigned int teredo_net_id;

@@ -146,7 +146,8 @@ void teredo_pub_init(struct teredo_pub *pub, struct net *net,
  * @pub: the instance; its namespace must have none (the caller checked)
  *
  * Called under RTNL, which serializes it against teredo_pub_detach() of
- * the same namespace.
+ * the same namespace, once nothing can free @pub without a grace period
+ * (for a device: once register_netdevice() succeeded).
  */
 void teredo_pub_attach(struct teredo_pub *pub)
 {
@@ -160,7 +161,8 @@ void teredo_pub_attach(struct teredo_pub *pub)
 
 /**
  * teredo_pub_detach() - hide an instance from the getter and the list
- * @pub: an attached instance, already unbound
+ * @pub: an instance, already unbound; one never attached (a failed
+ *	registration) is left as it is
  *
  * Readers of the per-namespace pointer are RCU readers: the caller frees
  * @pub only after a grace period (unregister_netdevice does one).
@@ -360,6 +362,16 @@ static struct teredo_dev *to_teredo(struct device *d)
 	return netdev_priv(to_net_dev(d));
 }
 
+/*
+ * Writers that reconfigure need CAP_NET_ADMIN over the device's namespace
+ * at write time, as net-sysfs's netdev_store(): the file mode is checked
+ * at open only.
+ */
+static bool teredo_sysfs_capable(struct device *d)
+{
+	return ns_capable(dev_net(to_net_dev(d))->user_ns, CAP_NET_ADMIN);
+}
+
 static ssize_t port_show(struct device *d, struct device_attribute *attr,
 			 char *buf)
 {
@@ -378,6 +390,8 @@ static ssize_t port_store(struct device *d, struct device_attribute *attr,
 	int val, err;
 	u16 old;
 
+	if (!teredo_sysfs_capable(d))
+		return -EPERM;
 	err = kstrtoint(buf, 10, &val);
 	if (err)
 		return err;
@@ -483,6 +497,8 @@ static ssize_t server_store(struct device *d, struct device_attribute *attr,
 	__be32 server;
 	int err;
 
+	if (!teredo_sysfs_capable(d))
+		return -EPERM;
 	err = teredo_parse_server(buf, &server);
 	if (err)
 		return err;
@@ -500,6 +516,10 @@ static ssize_t fwmark_show(struct device *d, struct device_attribute *attr,
 	return sysfs_emit(buf, "0x%x\n", READ_ONCE(to_teredo(d)->cfg_fwmark));
 }
 
+/*
+ * The mark may change the route toward the server, hence our source
+ * address: the client checks it now, as for an IPv4 address change.
+ */
 static ssize_t fwmark_store(struct device *d, struct device_attribute *attr,
 			    const char *buf, size_t len)
 {
@@ -507,10 +527,13 @@ static ssize_t fwmark_store(struct device *d, struct device_attribute *attr,
 	u32 mark;
 	int err;
 
+	if (!teredo_sysfs_capable(d))
+		return -EPERM;
 	err = kstrtou32(buf, 0, &mark);
 	if (err)
 		return err;
 	WRITE_ONCE(td->cfg_fwmark, mark);
+	teredo_client_local_changed(td);
 	return len;
 }
 static DEVICE_ATTR_RW(fwmark);
@@ -521,6 +544,8 @@ static ssize_t rebind_store(struct device *d, struct device_attribute *attr,
 {
 	int err;
 
+	if (!teredo_sysfs_capable(d))
+		return -EPERM;
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 	err = teredo_socket_rebind(to_teredo(d));

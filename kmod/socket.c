@@ -30,6 +30,15 @@ static int teredo_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
+	/*
+	 * Teredo is unicast only: a broadcast or multicast datagram to our
+	 * port (the UDP layer delivers those to every matching socket) is
+	 * no server's, relay's or peer's.
+	 */
+	if (unlikely(skb->pkt_type != PACKET_HOST)) {
+		teredo_drop(td, skb, TEREDO_DROP_NOT_HOST, true);
+		return 0;
+	}
 	/* The UDP checksum was checked before we were called. */
 	if (!pskb_may_pull(skb, sizeof(struct udphdr))) {
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
