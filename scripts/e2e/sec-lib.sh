@@ -3,7 +3,8 @@
 # Helpers for the security tests (test-sec-*.sh); sourced after lib.sh and
 # port-lib.sh. kteredo's teredo0 in cl1 behind nat1 (port-restricted),
 # qualified against miredo-server; listeners (sec-pkt.py listen) write
-# one line per datagram in $E2E_TMP/NAME.out, which port_fail prints.
+# one line per datagram in $E2E_TMP/NAME.out, which port_fail prints,
+# and a test ends with a control datagram to each (sec_control).
 
 SEC_PKT=$PORT_TOP/scripts/e2e/sec-pkt.py
 SYS=/sys/class/net/teredo0/teredo
@@ -60,8 +61,7 @@ sec_up() {
 }
 
 # sec_listen NS NAME PORT [ADDR]: a UDP listener, up on return; it lives
-# up to SEC_LISTEN seconds (250: the VM may be slow), sec_alive says it
-# still does.
+# up to SEC_LISTEN seconds (250: the VM may be slow).
 SEC_LISTEN=250
 sec_listen() {
 	local ns=$1 name=$2 secs=$SEC_LISTEN
@@ -72,15 +72,23 @@ sec_listen() {
 		sec_fail "listener $name ($ns $*) did not start"
 }
 
-sec_alive() {
+# sec_control NAME NS ADDR PORT: after the assertions, a datagram from NS
+# to listener NAME must arrive, else its silence proved nothing.
+sec_control() {
+	local n
+	n=$(sec_rx "$1")
 	[ ! -e "$E2E_TMP/$1.out.end" ] ||
 		sec_fail "listener $1 ended before the test did: its silence proves nothing"
+	echo control | ip netns exec "$2" socat -u - "UDP4-SENDTO:$3:$4"
+	e2e_wait 5 sec_rx_gt "$1" "$n" ||
+		sec_fail "listener $1 does not hear $2 -> $3:$4: its silence proves nothing"
 }
 
 # sec_rx NAME [SRC]: datagrams listener NAME got (from SRC)
 sec_rx() {
 	awk -v s="${2:-}" 's == "" || $1 == s' "$E2E_TMP/$1.out" | wc -l
 }
+sec_rx_gt() { [ "$(sec_rx "$1")" -gt "$2" ]; }
 # sec_bubbles NAME SRC: of those from SRC, the bubbles: 40 bytes, an IPv6
 # header with payload length 0 and next header 59
 sec_bubbles() {

@@ -52,6 +52,6 @@ sleep 3
 check "second round"
 [ "$(drop_count bubble_limit)" -gt 0 ] ||
 	sec_bad "bubble_limit $b0 -> $(drop_count bubble_limit), want > 0"
-sec_alive evil
+sec_control evil srv "$EVIL" 7777
 sec_done
 exit 0

@@ -69,6 +69,7 @@ rx=$(sec_counter_get cl1 rx)
 tx=$(sec_counter_get cl1 tx)
 log "C: cl1 got $rx, sent $tx (not to the server): ratio $(awk -v a="$tx" -v b="$rx" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
 [ "$tx" -le "$rx" ] || sec_bad "C: cl1 sent $tx packets for $rx received"
-for l in lan evil; do sec_alive $l; done
+sec_control lan cl1 10.0.1.1 9999
+sec_control evil srv "$EVIL" 9999
 sec_done
 exit 0

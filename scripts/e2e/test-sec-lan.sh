@@ -47,6 +47,8 @@ done
 n=$(sec_counter_get cl1 lan)
 [ "$n" = 0 ] || sec_bad "cl1 sent $n UDP datagram(s) to 10.0.1.1 / 169.254.7.7"
 log "not_global $g0 -> $(drop_count not_global) for $sent packets; cl1 -> LAN UDP: $n"
-for l in lan9999 lan3544 ll9999; do sec_alive $l; done
+sec_control lan9999 cl1 10.0.1.1 9999
+sec_control lan3544 cl1 10.0.1.1 3544
+sec_control ll9999 cl1 169.254.7.7 9999
 sec_done
 exit 0
