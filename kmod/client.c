@@ -791,7 +791,7 @@ void teredo_client_stop(struct teredo_dev *td)
 	spin_unlock_bh(&c->lock);
 	cancel_delayed_work_sync(&c->work);
 	teredo_client_set_self(c, false);
-	teredo_peers_flush(td);
+	/* the peers go once the socket is closed (ndo_stop) */
 	c->state = TEREDO_ST_QUALIFYING;
 	memset(&c->info, 0, sizeof(c->info));
 	c->addr = in6addr_any;

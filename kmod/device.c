@@ -24,6 +24,7 @@
 #include "client.h"
 #include "device.h"
 #include "params.h"
+#include "peer.h"
 
 #define TEREDO_MTU	1280	/* RFC 4380 section 5.2 */
 #define TEREDO_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE)
@@ -158,6 +159,10 @@ static int teredo_stop(struct net_device *dev)
 	mutex_lock(&td->lock);
 	teredo_socket_close(td);
 	mutex_unlock(&td->lock);
+	/* Closed: no receive runs any more (a grace period), none can
+	 * queue behind the flush.
+	 */
+	teredo_peers_flush(td);
 	return 0;
 }
 
@@ -323,6 +328,16 @@ static int teredo_newlink(struct net *src_net, struct net_device *dev,
 			       "teredo: this network namespace already has a teredo device");
 		return -EEXIST;
 	}
+	/*
+	 * Internet-facing code, young: not for whoever owns a user
+	 * namespace (unprivileged users on most distributions) until it has
+	 * had wider review.
+	 */
+	if (!capable(CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			       "teredo: creating a device needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
 	if (data) {
 		teredo_apply(td, data);
 		if (data[IFLA_TEREDO_PORT])
@@ -436,6 +451,14 @@ static int teredo_netdev_event(struct notifier_block *nb,
 	switch (event) {
 	case NETDEV_REGISTER:
 		idev->cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
+		/*
+		 * The client answers the server's RAs itself and never hands
+		 * one to the stack; this is the second line against a forged
+		 * one behind extension headers (proto.c), and no RS of the
+		 * stack's goes out only to be dropped.
+		 */
+		idev->cnf.accept_ra = 0;
+		idev->cnf.rtr_solicits = 0;
 		break;
 	case NETDEV_UP:
 		addrconf_add_linklocal(idev, &teredo_linklocal, 0);
