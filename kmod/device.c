@@ -7,6 +7,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
@@ -191,6 +192,38 @@ static const struct net_device_ops teredo_netdev_ops = {
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
+/* ethtool -S: the drop counters, one per reason */
+static int teredo_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? __TEREDO_DROP_MAX : -EOPNOTSUPP;
+}
+
+static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < __TEREDO_DROP_MAX; i++)
+		ethtool_sprintf(&buf, "drop_%s", teredo_drop_names[i]);
+}
+
+static void teredo_get_ethtool_stats(struct net_device *dev,
+				     struct ethtool_stats *stats, u64 *data)
+{
+	struct teredo_dev *td = netdev_priv(dev);
+	int i;
+
+	for (i = 0; i < __TEREDO_DROP_MAX; i++)
+		data[i] = atomic64_read(&td->drops[i]);
+}
+
+static const struct ethtool_ops teredo_ethtool_ops = {
+	.get_sset_count		= teredo_get_sset_count,
+	.get_strings		= teredo_get_strings,
+	.get_ethtool_stats	= teredo_get_ethtool_stats,
+};
+
 static void teredo_setup(struct net_device *dev)
 {
 	struct teredo_dev *td = netdev_priv(dev);
@@ -205,6 +238,7 @@ static void teredo_setup(struct net_device *dev)
 	td->cfg_default_route = teredo_defaults.default_route;
 
 	dev->netdev_ops = &teredo_netdev_ops;
+	dev->ethtool_ops = &teredo_ethtool_ops;
 	dev->rtnl_link_ops = &teredo_link_ops;
 	dev->sysfs_groups[0] = &teredo_sysfs_group;
 	dev->needs_free_netdev = true;

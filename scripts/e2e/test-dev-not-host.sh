@@ -42,6 +42,10 @@ e2e_wait 5 sh -c "[ \"\$(ip netns exec cl1 awk '\$1 == \"not_host\" { print \$2 
 [ "$(drops malformed)" = 0 ] ||
 	port_fail "broadcast/multicast went on to the parser: $(cl cat $SYS/drops | tr '\n' ' ')"
 log "7 broadcast/multicast datagrams to port $port: not_host 7, malformed 0"
+# the same counters, one value each, through ethtool -S
+st=$(cl ethtool -S teredo0) || port_fail "ethtool -S: $st"
+echo "$st" | grep -Eq '^ +drop_not_host: 7$' || port_fail "ethtool -S: $st"
+echo "$st" | grep -Eq '^ +drop_not_global: 0$' || port_fail "ethtool -S: $st"
 
 send_from_nat1 10.0.1.2 1 || port_fail "unicast send"
 e2e_wait 5 sh -c "[ \"\$(ip netns exec cl1 awk '\$1 == \"malformed\" { print \$2 }' $SYS/drops)\" = 1 ]" ||
