@@ -414,7 +414,7 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 	}
 	teredo_peers_flush(td);		/* they knew the old address */
 	c->state = offline ? TEREDO_ST_OFFLINE : TEREDO_ST_QUALIFYING;
-	teredo_publish_mapping(td, 0, 0, TEREDO_NAT_UNKNOWN, 0);
+	teredo_publish_mapping(td, 0, 0, 0, TEREDO_NAT_UNKNOWN, 0);
 	teredo_publish_state(td, c->state, offline && was_up ? &c->addr :
 							       &in6addr_any);
 	memset(&c->info, 0, sizeof(c->info));
@@ -458,7 +458,8 @@ static bool teredo_client_qualified(struct teredo_client *c,
 	nat = info.mapped_ip == local &&
 	      ntohs(info.mapped_port) == READ_ONCE(td->pub.port) ?
 	      TEREDO_NAT_CONE : TEREDO_NAT_UNKNOWN;
-	teredo_publish_mapping(td, info.mapped_ip, info.mapped_port, nat, 0);
+	teredo_publish_mapping(td, info.server, info.mapped_ip,
+			       info.mapped_port, nat, 0);
 	teredo_publish_state(td, TEREDO_ST_QUALIFIED, &addr);
 	netdev_info(td->dev, "qualified: %pI6c (server %pI4, mapped %pI4:%u)\n",
 		    &addr, &info.server, &info.mapped_ip,

@@ -61,6 +61,7 @@ struct teredo_pub {
 	struct in6_addr addr;		/* Teredo address, :: if none */
 	__be32 mapped_addr;		/* as seen by the server */
 	__be16 mapped_port;
+	__be32 server;			/* qualified with it, 0 if not */
 	u32 peers;			/* also written by peer.c, WRITE_ONCE */
 };
 
@@ -160,8 +161,9 @@ void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
 			  const struct in6_addr *addr);
 void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
 			  const struct in6_addr *addr);
-void teredo_publish_mapping(struct teredo_dev *td, __be32 mapped_addr,
-			    __be16 mapped_port, enum teredo_nat nat, u32 peers);
+void teredo_publish_mapping(struct teredo_dev *td, __be32 server,
+			    __be32 mapped_addr, __be16 mapped_port,
+			    enum teredo_nat nat, u32 peers);
 void teredo_pub_read(struct teredo_pub *pub, struct teredo_pub *copy);
 
 /*

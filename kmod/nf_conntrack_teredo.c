@@ -12,10 +12,11 @@
  *    nft "ct helper" object of type "teredo" works as well;
  *  - help() reads the Teredo payload with proto.c (nf_teredo_parse()) and
  *    opens expectations only for: the server's answer from its secondary
- *    address after a router solicitation, and a peer the server
- *    introduced (origin indication) or our own indirect bubble names
- *    (both directions, so that direct bubbles pass an output-drop policy
- *    too);
+ *    address after a router solicitation, and a peer that the server the
+ *    client is qualified with (teredo_get_server(), lock-free) introduced
+ *    (origin indication) or that our own indirect bubble names (both
+ *    directions, so that direct bubbles pass an output-drop policy too);
+ *    only global unicast endpoints;
  *  - other modules open exceptions for one peer
  *    (<linux/nf_conntrack_teredo.h>): expectations hung on a per-namespace
  *    anchor conntrack "0.0.0.0:PORT -> 0.0.0.0:0", which no real packet
@@ -33,6 +34,7 @@
 #include <linux/ip.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/net.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/nf_conntrack_teredo.h>
@@ -158,7 +160,7 @@ static int teredo_help(struct sk_buff *skb, unsigned int protoff,
 	enum ip_conntrack_dir dir = CTINFO2DIR(ctinfo), our_dir;
 	struct nf_teredo_expect e;
 	unsigned int dataoff, n;
-	__be32 rip;
+	__be32 rip, server;
 	__be16 rport, bport;
 	const u8 *data;
 	bool outgoing, ok;
@@ -190,10 +192,14 @@ static int teredo_help(struct sk_buff *skb, unsigned int protoff,
 	if (skb->len <= dataoff)
 		return NF_ACCEPT;
 	n = min_t(unsigned int, skb->len - dataoff, TEREDO_CLASSIFY_MAX_READ);
+	/* no server: nobody introduces peers (see nf_teredo_parse()) */
+	if (teredo_get_server(nf_ct_net(ct), &server))
+		server = 0;
 
 	spin_lock_bh(&teredo_buf_lock);
 	data = skb_header_pointer(skb, dataoff, n, teredo_buf);
-	ok = data && nf_teredo_parse(data, n, outgoing, rip, rport, &e);
+	ok = data && nf_teredo_parse(data, n, outgoing, rip, rport, server,
+				     &e);
 	spin_unlock_bh(&teredo_buf_lock);
 	if (!ok)
 		return NF_ACCEPT;
@@ -218,10 +224,13 @@ static int teredo_help(struct sk_buff *skb, unsigned int protoff,
 	default:
 		break;
 	}
+	/*
+	 * A full expectation table must not break Teredo's own flow: the
+	 * packet is accepted, so not nf_ct_helper_log() ("dropping packet").
+	 */
 	if (err)
-		nf_ct_helper_log(skb, ct, "cannot add expectation for %pI4:%u: %d",
-				 &e.ip, ntohs(e.port), err);
-	/* a full expectation table must not break Teredo's own flow */
+		net_dbg_ratelimited("cannot add expectation for %pI4:%u: %d\n",
+				    &e.ip, ntohs(e.port), err);
 	return NF_ACCEPT;
 }
 

@@ -16,46 +16,61 @@
  * @ip: address
  * @port: UDP port
  *
- * Never expect 0.0.0.0/8, loopback, multicast, 240/4, broadcast or
- * port 0.
+ * Only a global unicast address (teredo_ipv4_global_unicast(): Miredo's
+ * is_ipv4_global_unicast(), RFC 4380 section 5.2.4; so not RFC 1918,
+ * 169.254/16, 100.64/10, 192.88.99/24, loopback, multicast, 240/4 or
+ * 0/8; the documentation ranges are global) and a port other than 0:
+ * what a Teredo peer's mapping or a server can be.
  *
- * Return: true if it is a plausible unicast peer.
+ * Return: true if it is a plausible peer.
  */
 bool nf_teredo_endpoint_ok(__be32 ip, __be16 port)
 {
-	u32 a = ntohl(ip);
-
-	if (!port || !a || a == 0xffffffffU)
-		return false;
-	if ((a >> 24) == 127 || (a >> 24) == 0 || (a >> 28) >= 0xe)
-		return false;
-	return true;
+	return port && teredo_ipv4_global_unicast(ip);
 }
 EXPORT_SYMBOL_GPL(nf_teredo_endpoint_ok);
+
+/* Our server's primary or secondary address (RFC 4380 4), port 3544 */
+static bool nf_teredo_from_server(__be32 ip, __be16 port, __be32 server)
+{
+	return server && port == htons(TEREDO_SERVER_PORT) &&
+	       (ip == server || ip == htonl(ntohl(server) + 1));
+}
 
 /**
  * nf_teredo_parse() - what a packet of the Teredo socket's flow lets in
  * @buf: the UDP payload (at most @len bytes are readable)
  * @len: its length
  * @outgoing: sent by the Teredo client (else received by it)
- * @remote_ip: the other end of the flow (the server, for the cases that
- *	open anything)
+ * @remote_ip: the other end of the flow
  * @remote_port: its UDP port
+ * @server: the server the client uses (teredo_get_server()), 0 if none
  * @exp: the result
  *
- * Outgoing router solicitation to @remote_ip:3544: the server answers
- * from @remote_ip + 1, port 3544. Outgoing bubble to port 3544 whose IPv6
- * destination is a Teredo address served by @remote_ip (an indirect
- * bubble through the peer's server): the peer at the address's mapped
- * IPv4 address and port. Incoming bubble from port 3544 with an origin
- * indication: the peer the origin names. Nothing else.
+ * Incoming indirect bubble (with an origin indication) from @server or
+ * @server + 1, port 3544: the peer the origin names. Only our own server
+ * introduces peers; any other host that the client ever sent to at port
+ * 3544 (another peer's server, see below) is ignored, and nothing is
+ * introduced while the client has no server.
  *
+ * Outgoing router solicitation to @remote_ip:3544: the server answers
+ * from @remote_ip + 1, port 3544. If a server is known, @remote_ip must
+ * be it; if none is, any: the packet is the Teredo socket's own (the
+ * helper sees no other flow), and that socket sends RSes only to its
+ * server.
+ *
+ * Outgoing bubble to port 3544 whose IPv6 destination is a Teredo
+ * address served by @remote_ip (our indirect bubble through the peer's
+ * server, whichever it is): the peer at the address's mapped IPv4
+ * address and port.
+ *
+ * Every address opened passes nf_teredo_endpoint_ok(). Nothing else.
  * Reads no byte at or past min(@len, %TEREDO_CLASSIFY_MAX_READ).
  *
  * Return: true if @exp names something to let in.
  */
 bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
-		     __be32 remote_ip, __be16 remote_port,
+		     __be32 remote_ip, __be16 remote_port, __be32 server,
 		     struct nf_teredo_expect *exp)
 {
 	struct teredo_addr_info info;
@@ -75,6 +90,7 @@ bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
 
 	if (!outgoing) {
 		if (pkt.kind != TEREDO_PKT_INDIRECT_BUBBLE ||
+		    !nf_teredo_from_server(remote_ip, remote_port, server) ||
 		    !nf_teredo_endpoint_ok(pkt.origin_ip, pkt.origin_port))
 			return false;
 		exp->kind = NF_TEREDO_EXPECT_PEER;
@@ -87,7 +103,8 @@ bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
 	    pkt.icmp6_type == NF_TEREDO_ICMP6_RS && !pkt.has_origin) {
 		__be32 second = htonl(ntohl(remote_ip) + 1);
 
-		if (!nf_teredo_endpoint_ok(second, remote_port))
+		if ((server && remote_ip != server) ||
+		    !nf_teredo_endpoint_ok(second, remote_port))
 			return false;
 		exp->kind = NF_TEREDO_EXPECT_SERVER2;
 		exp->ip = second;

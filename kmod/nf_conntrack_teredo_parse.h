@@ -26,7 +26,7 @@
  * @NF_TEREDO_EXPECT_NONE: nothing
  * @NF_TEREDO_EXPECT_SERVER2: the server's answer from its secondary
  *	address (a router solicitation went to the server's primary one)
- * @NF_TEREDO_EXPECT_PEER: a peer (the server introduced it with an
+ * @NF_TEREDO_EXPECT_PEER: a peer (our server introduced it with an
  *	origin indication, or our indirect bubble names it)
  */
 enum nf_teredo_expect_kind {
@@ -49,7 +49,7 @@ struct nf_teredo_expect {
 
 bool nf_teredo_endpoint_ok(__be32 ip, __be16 port);
 bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
-		     __be32 remote_ip, __be16 remote_port,
+		     __be32 remote_ip, __be16 remote_port, __be32 server,
 		     struct nf_teredo_expect *exp);
 
 #endif /* _NF_CONNTRACK_TEREDO_PARSE_H */

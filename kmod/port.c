@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Port publication: teredo_get_port(), the notifier chain, the sysfs group
- * and the uevents.
+ * Port publication: teredo_get_port(), teredo_get_server(), the notifier
+ * chain, the sysfs group and the uevents.
  *
  * Every change of an instance's port or state goes through
  * teredo_pub_set_port() / teredo_pub_set_state(), which update the
@@ -89,6 +89,40 @@ int teredo_get_port(struct net *net, u16 *port)
 	return err;
 }
 EXPORT_SYMBOL_GPL(teredo_get_port);
+
+int teredo_get_server(struct net *net, __be32 *server)
+{
+	struct teredo_pub *pub;
+	struct teredo_net *tn;
+	int err = -ENODEV;
+	__be32 s;
+
+	if (!net || !server)
+		return -EINVAL;
+	if (!ipv6_mod_enabled() ||
+	    READ_ONCE(net->ipv6.devconf_all->disable_ipv6))
+		return -EAFNOSUPPORT;
+
+	tn = net_generic(net, teredo_net_id);
+	rcu_read_lock();
+	pub = rcu_dereference(tn->pub);
+	if (pub) {
+		s = READ_ONCE(pub->server);
+		/* not qualified yet: the one it asks (fake instances: none) */
+		if (!s && pub->dev)
+			s = READ_ONCE(((struct teredo_dev *)
+				       netdev_priv(pub->dev))->cfg_server);
+		if (s && READ_ONCE(pub->port)) {
+			*server = s;
+			err = 0;
+		} else {
+			err = -ENETDOWN;
+		}
+	}
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_GPL(teredo_get_server);
 
 int teredo_register_port_notifier(struct notifier_block *nb, bool initial)
 {
@@ -256,6 +290,7 @@ void teredo_pub_set_port(struct teredo_pub *pub, u16 port)
 		pub->addr = in6addr_any;
 		pub->mapped_addr = 0;
 		pub->mapped_port = 0;
+		WRITE_ONCE(pub->server, 0);
 		pub->nat = TEREDO_NAT_UNKNOWN;
 		pub->peers = 0;
 	}
@@ -329,17 +364,21 @@ void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
 /**
  * teredo_publish_mapping() - the client reports what the server saw
  * @td: the device
+ * @server: the server it qualified with (its primary address), 0 when
+ *	the qualification is lost
  * @mapped_addr: the client's public IPv4 address
  * @mapped_port: its public UDP port
  * @nat: the NAT kind found
  * @peers: entries in the peer cache
  *
- * Shown in sysfs only; no event.
+ * Shown in sysfs; @server also through teredo_get_server(). No event.
  */
-void teredo_publish_mapping(struct teredo_dev *td, __be32 mapped_addr,
-			    __be16 mapped_port, enum teredo_nat nat, u32 peers)
+void teredo_publish_mapping(struct teredo_dev *td, __be32 server,
+			    __be32 mapped_addr, __be16 mapped_port,
+			    enum teredo_nat nat, u32 peers)
 {
 	mutex_lock(&teredo_port_mutex);
+	WRITE_ONCE(td->pub.server, server);
 	td->pub.mapped_addr = mapped_addr;
 	td->pub.mapped_port = mapped_port;
 	td->pub.nat = nat < __TEREDO_NAT_MAX ? nat : TEREDO_NAT_UNKNOWN;

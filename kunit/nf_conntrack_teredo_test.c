@@ -75,17 +75,26 @@ static void build_origin(struct kunit *test, struct pkt *p, __be32 ip,
 	p->len = n + m;
 }
 
-static bool parse(struct kunit *test, const struct pkt *p, size_t len,
-		  bool outgoing, __be32 rip, __be16 rport,
-		  struct nf_teredo_expect *e)
+/* @server: the one the client is qualified with, 0 for none */
+static bool parse_srv(struct kunit *test, const struct pkt *p, size_t len,
+		      bool outgoing, __be32 rip, __be16 rport, __be32 server,
+		      struct nf_teredo_expect *e)
 {
 	u8 *b = kmemdup(p->b, len ? len : 1, GFP_KERNEL);
 	bool r;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
-	r = nf_teredo_parse(b, len, outgoing, rip, rport, e);
+	r = nf_teredo_parse(b, len, outgoing, rip, rport, server, e);
 	kfree(b);
 	return r;
+}
+
+/* qualified with SERVER */
+static bool parse(struct kunit *test, const struct pkt *p, size_t len,
+		  bool outgoing, __be32 rip, __be16 rport,
+		  struct nf_teredo_expect *e)
+{
+	return parse_srv(test, p, len, outgoing, rip, rport, SERVER, e);
 }
 
 static void teredo_nf_rs(struct kunit *test)
@@ -176,6 +185,81 @@ static void teredo_nf_origin(struct kunit *test)
 				       srv_port, &e));
 }
 
+/*
+ * Only our server introduces peers: an origin indication from any other
+ * host on port 3544 (the server field of an attacker's Teredo address,
+ * which our own indirect bubble went to) opens nothing, nor one while we
+ * are not qualified; from the secondary address it does.
+ */
+static void teredo_nf_origin_server_only(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+
+	build_origin(test, &p, PEER, 6000);
+	KUNIT_EXPECT_TRUE(test, parse(test, &p, p.len, false, SERVER2,
+				      srv_port, &e));
+	KUNIT_EXPECT_EQ(test, e.ip, PEER);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false,
+				       IP(203, 0, 113, 66), srv_port, &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_NONE);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false,
+				       IP(198, 51, 100, 3), srv_port, &e));
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false,
+				       IP(198, 51, 100, 0), srv_port, &e));
+	KUNIT_EXPECT_FALSE(test, parse_srv(test, &p, p.len, false, SERVER,
+					   srv_port, 0, &e));
+	/* and the RS opens the secondary only of the server it went to */
+	build_rs(test, &p);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true,
+				       IP(203, 0, 113, 66), srv_port, &e));
+	KUNIT_EXPECT_TRUE(test, parse_srv(test, &p, p.len, true,
+					  IP(203, 0, 113, 66), srv_port, 0,
+					  &e));
+	KUNIT_EXPECT_EQ(test, e.ip, IP(203, 0, 113, 67));
+}
+
+/* RFC 4380 5.2.4: no endpoint that is not global unicast is expected */
+static void teredo_nf_not_global(struct kunit *test)
+{
+	static const __be32 lan[] = {
+		IP(10, 77, 1, 1), IP(172, 16, 0, 1), IP(172, 31, 255, 254),
+		IP(192, 168, 1, 1), IP(169, 254, 7, 7), IP(100, 64, 0, 1),
+		IP(192, 88, 99, 1), IP(192, 0, 0, 9), IP(0, 1, 2, 3),
+		IP(240, 0, 0, 1),
+	};
+	static const __be32 global[] = {
+		IP(192, 0, 2, 7), IP(198, 51, 100, 42), IP(203, 0, 113, 5),
+		IP(172, 32, 0, 1), IP(65, 54, 227, 120),
+	};
+	struct nf_teredo_expect e;
+	struct pkt p;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(lan); i++) {
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       nf_teredo_endpoint_ok(lan[i], htons(9)),
+				       "%pI4", &lan[i]);
+		build_origin(test, &p, lan[i], 9999);
+		KUNIT_EXPECT_FALSE_MSG(test, parse(test, &p, p.len, false,
+						   SERVER, srv_port, &e),
+				       "origin %pI4", &lan[i]);
+		build_bubble(test, &p, SERVER, lan[i], 9999);
+		KUNIT_EXPECT_FALSE_MSG(test, parse(test, &p, p.len, true,
+						   SERVER, srv_port, &e),
+				       "bubble naming %pI4", &lan[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(global); i++) {
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      nf_teredo_endpoint_ok(global[i], htons(9)),
+				      "%pI4", &global[i]);
+		build_origin(test, &p, global[i], 9999);
+		KUNIT_EXPECT_TRUE_MSG(test, parse(test, &p, p.len, false,
+						  SERVER, srv_port, &e),
+				      "origin %pI4", &global[i]);
+	}
+}
+
 static void teredo_nf_nothing_else(struct kunit *test)
 {
 	struct nf_teredo_expect e;
@@ -187,7 +271,7 @@ static void teredo_nf_nothing_else(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, parse(test, &p, 0, true, SERVER, srv_port,
 				       &e));
 	KUNIT_EXPECT_FALSE(test, nf_teredo_parse(NULL, 40, true, SERVER,
-						 srv_port, &e));
+						 srv_port, SERVER, &e));
 	KUNIT_EXPECT_FALSE(test, parse(test, &p, sizeof(p.b), true, SERVER,
 				       srv_port, &e));
 	KUNIT_EXPECT_FALSE(test, parse(test, &p, sizeof(p.b), false, SERVER,
@@ -234,13 +318,13 @@ static void teredo_nf_max_read(struct kunit *test)
 	build_rs(test, &p);
 	memcpy(b, p.b, p.len);
 	KUNIT_EXPECT_TRUE(test, nf_teredo_parse(b, 65507, true, SERVER,
-						srv_port, &e));
+						srv_port, SERVER, &e));
 	/* longest authentication header: the rest is beyond the limit */
 	memset(b, 0xff, TEREDO_CLASSIFY_MAX_READ);
 	b[0] = 0;
 	b[1] = 1;
 	KUNIT_EXPECT_FALSE(test, nf_teredo_parse(b, 65507, true, SERVER,
-						 srv_port, &e));
+						 srv_port, SERVER, &e));
 	kfree(b);
 }
 
@@ -248,6 +332,8 @@ static struct kunit_case teredo_nf_cases[] = {
 	KUNIT_CASE(teredo_nf_rs),
 	KUNIT_CASE(teredo_nf_own_bubble),
 	KUNIT_CASE(teredo_nf_origin),
+	KUNIT_CASE(teredo_nf_origin_server_only),
+	KUNIT_CASE(teredo_nf_not_global),
 	KUNIT_CASE(teredo_nf_nothing_else),
 	KUNIT_CASE(teredo_nf_truncations),
 	KUNIT_CASE(teredo_nf_max_read),

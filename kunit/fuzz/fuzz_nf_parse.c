@@ -17,10 +17,13 @@
  *    otherwise; what it names passes nf_teredo_endpoint_ok();
  *  - the answer is the one of a model written from the kernel-doc: an
  *    outgoing router solicitation without origin indication opens the
- *    server's next address, our bubble to a Teredo address of that server
- *    opens the address's mapped endpoint, the server's indirect bubble
+ *    server's next address (if a server is published, only when sent to
+ *    it), our bubble to a Teredo address of that server opens the
+ *    address's mapped endpoint, our server's indirect bubble (from its
+ *    primary or secondary address; none while no server is published)
  *    opens its origin (endpoints decoded here from the bytes, not with
- *    proto.c);
+ *    proto.c); each remote is tried with no server, as the server, as its
+ *    secondary address and with another server;
  *  - no byte at or past TEREDO_CLASSIFY_MAX_READ is read: the head of a
  *    longer input, alone in an exact-size heap buffer, gives the same
  *    answer with the full length and with the clamped one (as
@@ -70,13 +73,42 @@ struct endpoint {
 	u8 port[2];
 };
 
-/* Plausible unicast: not 0/8, 127/8, 224/4 or 240/4 (so no broadcast) */
+/*
+ * Global unicast (RFC 4380 5.2.4, Miredo's list plus 100.64/10 and
+ * 192.0.0/24), written byte by byte, and a port
+ */
 static bool ref_ok(const struct endpoint *e)
 {
+	const u8 *a = e->ip;
+
 	if (!e->port[0] && !e->port[1])
 		return false;
-	return e->ip[0] != 0 && e->ip[0] != 127 && e->ip[0] < 224;
+	if (a[0] == 0 || a[0] == 10 || a[0] == 127 || a[0] >= 224)
+		return false;
+	if ((a[0] == 169 && a[1] == 254) ||
+	    (a[0] == 172 && a[1] >= 16 && a[1] <= 31) ||
+	    (a[0] == 192 && a[1] == 168) ||
+	    (a[0] == 192 && a[1] == 88 && a[2] == 99) ||
+	    (a[0] == 100 && a[1] >= 64 && a[1] <= 127) ||
+	    (a[0] == 192 && a[1] == 0 && a[2] == 0))
+		return false;
+	return true;
 }
+
+/* @b is @a + 1 (the server's secondary address) */
+static bool next_of(const u8 *a, const u8 *b)
+{
+	u8 n[4];
+	int i;
+
+	memcpy(n, a, 4);
+	for (i = 3; i >= 0; i--)
+		if (++n[i])
+			break;
+	return !memcmp(n, b, 4);
+}
+
+static const u8 no_server[4];
 
 static void inverted(u8 *to, const u8 *from, size_t n)
 {
@@ -101,7 +133,8 @@ static bool same(const struct nf_teredo_expect *a,
 /* What the kernel-doc says @buf opens */
 static enum nf_teredo_expect_kind model(const u8 *buf, size_t len,
 					bool outgoing, const u8 *rip,
-					const u8 *rport, struct endpoint *e)
+					const u8 *rport, const u8 *srv,
+					struct endpoint *e)
 {
 	struct teredo_pkt pkt;
 	const u8 *p;
@@ -114,7 +147,10 @@ static enum nf_teredo_expect_kind model(const u8 *buf, size_t len,
 		return NF_TEREDO_EXPECT_NONE;
 
 	if (!outgoing) {
-		if (pkt.kind != TEREDO_PKT_INDIRECT_BUBBLE)
+		/* only our server, primary or secondary, introduces peers */
+		if (pkt.kind != TEREDO_PKT_INDIRECT_BUBBLE ||
+		    !memcmp(srv, no_server, 4) ||
+		    (memcmp(rip, srv, 4) && !next_of(srv, rip)))
 			return NF_TEREDO_EXPECT_NONE;
 		/* the origin indication is right before the IPv6 header */
 		p = buf + pkt.ip6_off - TEREDO_ORIGIN_LEN;
@@ -128,6 +164,8 @@ static enum nf_teredo_expect_kind model(const u8 *buf, size_t len,
 	p = buf + pkt.ip6_off;
 	if (pkt.kind == TEREDO_PKT_DATA && !pkt.has_origin && p[6] == 58 &&
 	    pkt.ip6_len > TEREDO_IPV6_HLEN && p[TEREDO_IPV6_HLEN] == 133) {
+		if (memcmp(srv, no_server, 4) && memcmp(rip, srv, 4))
+			return NF_TEREDO_EXPECT_NONE;
 		memcpy(e->ip, rip, 4);
 		for (i = 3; i >= 0; i--)
 			if (++e->ip[i])
@@ -148,26 +186,28 @@ static enum nf_teredo_expect_kind model(const u8 *buf, size_t len,
 }
 
 static bool parse(const u8 *buf, size_t len, bool outgoing, const u8 *rip,
-		  const u8 *rport, struct nf_teredo_expect *exp)
+		  const u8 *rport, const u8 *srv, struct nf_teredo_expect *exp)
 {
-	__be32 ip;
+	__be32 ip, server;
 	__be16 port;
 
 	memcpy(&ip, rip, 4);
 	memcpy(&port, rport, 2);
+	memcpy(&server, srv, 4);
 	memset(exp, 0xa5, sizeof(*exp));
-	return nf_teredo_parse(buf, len, outgoing, ip, port, exp);
+	return nf_teredo_parse(buf, len, outgoing, ip, port, server, exp);
 }
 
 static void check_one(const u8 *buf, size_t len, const u8 *head,
-		      bool outgoing, const u8 *rip, const u8 *rport)
+		      bool outgoing, const u8 *rip, const u8 *rport,
+		      const u8 *srv)
 {
 	struct nf_teredo_expect exp, hexp;
 	enum nf_teredo_expect_kind kind;
 	struct endpoint e;
 	bool r;
 
-	r = parse(buf, len, outgoing, rip, rport, &exp);
+	r = parse(buf, len, outgoing, rip, rport, srv, &exp);
 	if (!r) {
 		CHECK(exp.kind == NF_TEREDO_EXPECT_NONE);
 		CHECK(!exp.ip && !exp.port);
@@ -181,21 +221,21 @@ static void check_one(const u8 *buf, size_t len, const u8 *head,
 		CHECK(ref_ok(&e));
 	}
 
-	kind = model(buf, len, outgoing, rip, rport, &e);
+	kind = model(buf, len, outgoing, rip, rport, srv, &e);
 	CHECK(r == (kind != NF_TEREDO_EXPECT_NONE));
 	CHECK(exp.kind == kind);
 	if (r)
 		CHECK(names(&exp, &e));
 
 	/* no buffer, nothing */
-	CHECK(!parse(NULL, len, outgoing, rip, rport, &hexp));
+	CHECK(!parse(NULL, len, outgoing, rip, rport, srv, &hexp));
 	CHECK(hexp.kind == NF_TEREDO_EXPECT_NONE && !hexp.ip && !hexp.port);
 
 	if (!head)
 		return;
-	CHECK(parse(head, len, outgoing, rip, rport, &hexp) == r);
+	CHECK(parse(head, len, outgoing, rip, rport, srv, &hexp) == r);
 	CHECK(same(&hexp, &exp));
-	CHECK(parse(head, MAX_READ, outgoing, rip, rport, &hexp) == r);
+	CHECK(parse(head, MAX_READ, outgoing, rip, rport, srv, &hexp) == r);
 	CHECK(same(&hexp, &exp));
 }
 
@@ -236,8 +276,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (out = 0; out < 2; out++) {
 		for (i = 0; i < n; i++) {
-			check_one(data, size, head, out, rips[i], port_3544);
-			check_one(data, size, head, out, rips[i], port_3545);
+			u8 prev[4];
+			int j, k;
+
+			/* rips[i] as the server's secondary address */
+			memcpy(prev, rips[i], 4);
+			for (k = 3; k >= 0; k--)
+				if (prev[k]--)
+					break;
+			/* no server, the remote, its primary, another one */
+			const u8 *srvs[] = { no_server, rips[i], prev,
+					     remotes[1] };
+
+			for (j = 0; j < (int)ARRAY_SIZE(srvs); j++) {
+				check_one(data, size, head, out, rips[i],
+					  port_3544, srvs[j]);
+				check_one(data, size, head, out, rips[i],
+					  port_3545, srvs[j]);
+			}
 		}
 	}
 	free(head);

@@ -6,7 +6,8 @@
 # counted; the helper opens expectations for the server's secondary
 # address after a router solicitation, for a peer the server introduces
 # (origin indication) and for a peer our own indirect bubble names, and
-# nothing else; without the helper the server's secondary address is
+# nothing else: not for origins from other hosts on port 3544, nor for
+# LAN addresses; without the helper the server's secondary address is
 # dropped. Packets "from the Teredo socket" are crafted with a raw socket
 # on its port (nft-pkt.py), so this does not depend on the client.
 source "$(dirname "$0")/lib.sh"
@@ -65,6 +66,21 @@ n=$(nft_send_counted pb 1 "$PB" 6001)
 n=$(nft_send_counted pa 1 "$PA" 6000)
 [ "$n" = 1 ] || port_fail "$PA:6000 got in"
 log "the introduced peer gets in, its other ports and other hosts do not"
+
+# Only our server introduces peers. pa plays the server of a Teredo
+# address it made up: our indirect bubble goes to pa:3544 (a flow with
+# the helper), and pa's origin indication on it names 198.51.100.43:6300.
+# Nor does our server open a LAN address (RFC 4380 5.2.4).
+pkt fw bubble "$FW" "$port" "$PA" "$PB" 7200 "$PA"
+pkt pa origin "$PA" "$FW" "$port" 198.51.100.43 6300
+pkt srv origin "$E2E_SERVER" "$FW" "$port" 10.0.9.9 6400
+pkt srv origin "$E2E_SERVER" "$FW" "$port" 169.254.9.9 6400
+sleep 0.5
+nft_expect_has "198.51.100.43" &&
+	port_fail "an origin from $PA:3544, not the server, opened an expectation: $(fw conntrack -L expect 2>&1)"
+nft_expect_has "sport=6400\|dport=6400" &&
+	port_fail "the server opened a LAN address: $(fw conntrack -L expect 2>&1)"
+log "origins from $PA:3544 or naming 10.0.9.9 / 169.254.9.9 open nothing"
 
 # Our own indirect bubble names pa:7000: our direct bubble may leave
 # (output policy drop) and pa may answer.

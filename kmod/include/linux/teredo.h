@@ -3,7 +3,9 @@
  * kteredo: the Teredo client's UDP port, published to other kernel modules.
  *
  * The Linux counterpart of GetTeredoPort() and NotifyTeredoPortChange():
- * a lock-free getter and a notifier chain. Modules that call these depend
+ * a lock-free getter and a notifier chain; and a second getter for the
+ * server the client is qualified with (for nf_conntrack_teredo, which
+ * lets only that server introduce peers). Modules that call these depend
  * on teredo.ko through the symbols, which pins it while they are loaded.
  */
 #ifndef _LINUX_TEREDO_H
@@ -69,6 +71,23 @@ struct teredo_port_info {
  * failed rebind and the next).
  */
 int teredo_get_port(struct net *net, u16 *port);
+
+/**
+ * teredo_get_server() - the Teredo server the client uses
+ * @net: network namespace to ask about
+ * @server: where to store the server's primary IPv4 address (network
+ *	byte order); its secondary address is the next one (RFC 4380 4)
+ *
+ * The server the client is qualified with (the one named by its router
+ * advertisement) or, while it is not, the server it is configured to ask:
+ * the only host whose origin indications it honours. Lock-free like
+ * teredo_get_port().
+ *
+ * Return: 0 and *@server set; -EINVAL if @net or @server is NULL;
+ * -EAFNOSUPPORT if IPv6 is disabled in @net; -ENODEV if @net has no teredo
+ * device; -ENETDOWN if it has one but no bound socket or no server.
+ */
+int teredo_get_server(struct net *net, __be32 *server);
 
 /**
  * teredo_register_port_notifier() - subscribe to port and state events
