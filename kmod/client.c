@@ -14,7 +14,9 @@
  *    default route on the device through rtnetlink, so it needs RTNL and
  *    is never waited for under RTNL. Each queued run holds a reference on
  *    the device; the workqueue is destroyed (drained) by the device's
- *    destructor, after the last reference is gone.
+ *    destructor, after the last reference is gone. Why rtnetlink and not
+ *    an addrconf call: see "Address and routes" below and
+ *    Documentation/teredo-addrconf.rst.
  *
  * c->lock (a BH spinlock) guards what the receive path shares with the
  * state machine: running, the nonce and server of the outstanding RS, the
@@ -151,7 +153,22 @@ static void teredo_client_set_self(struct teredo_client *c, bool up)
 	write_sequnlock_bh(&c->self_lock);
 }
 
-/* Address and routes, through rtnetlink (cfg_work) */
+/*
+ * Address and routes, through rtnetlink (cfg_work)
+ *
+ * 6.1 exports nothing that can do this in the kernel
+ * (Documentation/teredo-addrconf.rst has the line numbers):
+ *  - addrconf_prefix_rcv_add_addr(), SLAAC's back end: no prefix route,
+ *    and no removal, because a refresh never shortens the valid lifetime
+ *    below two hours (RFC 4862 5.5.3e). It also sets MANAGETEMPADDR, and
+ *    privacy addresses built from a Teredo address are not valid ones;
+ *  - addrconf_add_linklocal(): fixed /64, link scope;
+ *  - ip6_route_add(), rt6_add_dflt_router(), fib6_add(), ipv6_del_addr(),
+ *    inet6_addr_add/del(): not exported. inet6_ioctl() wants user memory.
+ * Until addrconf knows Teredo devices (or userspace does it from the
+ * state events), these requests go to rtnetlink, which runs them under
+ * RTNL: hence cfg_wq.
+ */
 
 struct teredo_nlreq {
 	struct nlmsghdr nh;
