@@ -60,30 +60,42 @@ static RAW_NOTIFIER_HEAD(teredo_port_chain);
 /* Every instance of every namespace, for the initial events. */
 static LIST_HEAD(teredo_instances);
 
+/*
+ * The getters' common part, under rcu_read_lock(): the instance of @net,
+ * or NULL and *@err = -EAFNOSUPPORT (no IPv6 there) or -ENODEV.
+ */
+static struct teredo_pub *teredo_pub_rcu(struct net *net, int *err)
+{
+	struct teredo_net *tn;
+	struct teredo_pub *pub;
+
+	if (!ipv6_mod_enabled() ||
+	    READ_ONCE(net->ipv6.devconf_all->disable_ipv6)) {
+		*err = -EAFNOSUPPORT;
+		return NULL;
+	}
+	tn = net_generic(net, teredo_net_id);
+	pub = rcu_dereference(tn->pub);
+	*err = pub ? 0 : -ENODEV;
+	return pub;
+}
+
 int teredo_get_port(struct net *net, u16 *port)
 {
 	struct teredo_pub *pub;
-	struct teredo_net *tn;
-	int err = -ENODEV;
+	int err;
 	u16 p;
 
 	if (!net || !port)
 		return -EINVAL;
-	if (!ipv6_mod_enabled() ||
-	    READ_ONCE(net->ipv6.devconf_all->disable_ipv6))
-		return -EAFNOSUPPORT;
-
-	tn = net_generic(net, teredo_net_id);
 	rcu_read_lock();
-	pub = rcu_dereference(tn->pub);
+	pub = teredo_pub_rcu(net, &err);
 	if (pub) {
 		p = READ_ONCE(pub->port);
-		if (p) {
+		if (p)
 			*port = p;
-			err = 0;
-		} else {
+		else
 			err = -ENETDOWN;
-		}
 	}
 	rcu_read_unlock();
 	return err;
@@ -93,31 +105,23 @@ EXPORT_SYMBOL_GPL(teredo_get_port);
 int teredo_get_server(struct net *net, __be32 *server)
 {
 	struct teredo_pub *pub;
-	struct teredo_net *tn;
-	int err = -ENODEV;
 	__be32 s;
+	int err;
 
 	if (!net || !server)
 		return -EINVAL;
-	if (!ipv6_mod_enabled() ||
-	    READ_ONCE(net->ipv6.devconf_all->disable_ipv6))
-		return -EAFNOSUPPORT;
-
-	tn = net_generic(net, teredo_net_id);
 	rcu_read_lock();
-	pub = rcu_dereference(tn->pub);
+	pub = teredo_pub_rcu(net, &err);
 	if (pub) {
 		s = READ_ONCE(pub->server);
 		/* not qualified yet: the one it asks (fake instances: none) */
 		if (!s && pub->dev)
 			s = READ_ONCE(((struct teredo_dev *)
 				       netdev_priv(pub->dev))->cfg_server);
-		if (s && READ_ONCE(pub->port)) {
+		if (s && READ_ONCE(pub->port))
 			*server = s;
-			err = 0;
-		} else {
+		else
 			err = -ENETDOWN;
-		}
 	}
 	rcu_read_unlock();
 	return err;
