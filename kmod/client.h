@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The Teredo client: qualification and maintenance (client.c), and the
- * hooks where the peer code plugs in.
+ * The Teredo client's state machine (client.c): qualification and
+ * maintenance, and the qualified state the fast paths read.
  *
  * Contexts:
  *  - teredo_client_init() from ndo_init, teredo_client_destroy() from the
@@ -12,7 +12,8 @@
  *  - teredo_client_reconfigure() wherever the server or the port changes,
  *    teredo_client_local_changed() when an IPv4 address comes or goes
  *    (any context, no lock needed);
- *  - teredo_rcv() and teredo_client_xmit() (device.h) on the fast paths.
+ *  - teredo_client_self() and teredo_client_rcv_ra() on the fast paths
+ *    (receive.c, send.c, timers.c).
  */
 #ifndef _TEREDO_CLIENT_H
 #define _TEREDO_CLIENT_H
@@ -55,29 +56,8 @@ void teredo_client_local_changed(struct teredo_dev *td);
 void teredo_client_route_changed(struct teredo_dev *td);
 bool teredo_client_self(struct teredo_dev *td, struct teredo_self *self);
 
-/*
- * Peer hooks, called by client.c's dispatcher with a qualified @self.
- * client.c holds minimal versions (no peer state: only the server and
- * peers whose Teredo address matches the outer source are accepted, and
- * packets to Teredo addresses go straight to the mapped address); peer.c
- * replaces them with the cache, bubbles and the trust rules of RFC 4380
- * section 5.2.
- *
- * teredo_peer_rcv(): @skb->data is the UDP payload, @pkt its
- * classification (%TEREDO_PKT_DATA, %TEREDO_PKT_BUBBLE or
- * %TEREDO_PKT_INDIRECT_BUBBLE), linear up to the end of its IPv6 header
- * (and, when it has Teredo headers or is ICMPv6, the first min(len,
- * %TEREDO_CLASSIFY_MAX_READ) bytes); consumes @skb. Softirq.
- * teredo_peer_xmit(): an IPv6 packet from the stack; consumes @skb.
- */
-void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
-		     const struct teredo_pkt *pkt,
-		     const struct teredo_self *self);
-netdev_tx_t teredo_peer_xmit(struct teredo_dev *td, struct sk_buff *skb,
-			     const struct teredo_self *self);
-/* Hand a trusted IPv6 packet (pkt->ip6_off in @skb) to the stack. */
-void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
-		    const struct teredo_pkt *pkt);
+/* Receive (receive.c): the server's RA, softirq; consumes @skb */
+void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb);
 
 /* Pure helpers, KUnit-tested (kunit/client_test.c) */
 void teredo_client_derive_addr(const struct teredo_ra *ra, u16 random,

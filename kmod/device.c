@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The teredo net device: rtnl_link_ops kind "teredo", one per namespace,
- * an L3 tunnel with no link-layer header whose IPv6 link-local address is
- * fe80::ffff:ffff:ffff (RFC 4380 section 5.2.1, the non-cone RS source).
+ * The teredo net device and its configuration: rtnl_link_ops kind
+ * "teredo" with its IFLA_TEREDO_* attributes, one per namespace, an L3
+ * tunnel with no link-layer header whose IPv6 link-local address is
+ * fe80::ffff:ffff:ffff (RFC 4380 section 5.2.1, the non-cone RS source),
+ * and the notifiers that tell the client about its namespace.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
@@ -23,39 +24,18 @@
 #include <uapi/linux/teredo.h>
 
 #include "client.h"
+#include "counters.h"
 #include "device.h"
 #include "params.h"
 #include "peer.h"
+#include "port.h"
+#include "send.h"
+#include "socket.h"
 
 #define TEREDO_MTU	1280	/* RFC 4380 section 5.2 */
 #define TEREDO_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE)
 /* (1280 + 28) * 48 < 65535 */
 #define TEREDO_GSO_MAX_SEGS	48
-
-const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
-	[TEREDO_DROP_NOT_QUALIFIED]	= "not_qualified",
-	[TEREDO_DROP_NOT_IPV6]		= "not_ipv6",
-	[TEREDO_DROP_NO_SOCKET]		= "no_socket",
-	[TEREDO_DROP_NO_ROUTE]		= "no_route",
-	[TEREDO_DROP_NOMEM]		= "nomem",
-	[TEREDO_DROP_MALFORMED]		= "malformed",
-	[TEREDO_DROP_BAD_RA]		= "bad_ra",
-	[TEREDO_DROP_UNTRUSTED]		= "untrusted",
-	[TEREDO_DROP_BAD_DST]		= "bad_dst",
-	[TEREDO_DROP_NO_RELAY]		= "no_relay",
-	[TEREDO_DROP_QUEUE_FULL]	= "queue_full",
-	[TEREDO_DROP_PEER_UNREACHABLE]	= "peer_unreachable",
-	[TEREDO_DROP_PEER_EVICTED]	= "peer_evicted",
-	[TEREDO_DROP_NOT_GLOBAL]	= "not_global",
-	[TEREDO_DROP_SPOOFED_SRC]	= "spoofed_src",
-	[TEREDO_DROP_LINKLOCAL_SRC]	= "linklocal_src",
-	[TEREDO_DROP_BAD_SRC]		= "bad_src",
-	[TEREDO_DROP_NOT_SERVER]	= "not_server",
-	[TEREDO_DROP_NOT_HOST]		= "not_host",
-	[TEREDO_DROP_QUEUE_BUDGET]	= "queue_budget",
-	[TEREDO_DROP_BUBBLE_LIMIT]	= "bubble_limit",
-	[TEREDO_DROP_PROBE_LIMIT]	= "probe_limit",
-};
 
 static const struct in6_addr teredo_linklocal = {
 	.s6_addr = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
@@ -63,24 +43,6 @@ static const struct in6_addr teredo_linklocal = {
 };
 
 static struct rtnl_link_ops teredo_link_ops;
-
-/**
- * teredo_drop() - drop a packet, counting why
- * @td: the device
- * @skb: the packet, freed
- * @reason: counted in sysfs teredo/drops
- * @rx: also counted as rx_dropped (else tx_dropped) in the device stats
- */
-void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
-		 enum teredo_drop_reason reason, bool rx)
-{
-	atomic64_inc(&td->drops[reason]);
-	if (rx)
-		DEV_STATS_INC(td->dev, rx_dropped);
-	else
-		DEV_STATS_INC(td->dev, tx_dropped);
-	kfree_skb(skb);
-}
 
 static int teredo_dev_init(struct net_device *dev)
 {
@@ -167,61 +129,13 @@ static int teredo_stop(struct net_device *dev)
 	return 0;
 }
 
-static netdev_tx_t teredo_start_xmit(struct sk_buff *skb,
-				     struct net_device *dev)
-{
-	struct teredo_dev *td = netdev_priv(dev);
-
-	if (unlikely(skb->protocol != htons(ETH_P_IPV6))) {
-		teredo_drop(td, skb, TEREDO_DROP_NOT_IPV6, false);
-		return NETDEV_TX_OK;
-	}
-	if (READ_ONCE(td->pub.state) != TEREDO_ST_QUALIFIED) {
-		teredo_drop(td, skb, TEREDO_DROP_NOT_QUALIFIED, false);
-		return NETDEV_TX_OK;
-	}
-	return teredo_client_xmit(td, skb);
-}
-
 static const struct net_device_ops teredo_netdev_ops = {
 	.ndo_init		= teredo_dev_init,
 	.ndo_uninit		= teredo_dev_uninit,
 	.ndo_open		= teredo_open,
 	.ndo_stop		= teredo_stop,
-	.ndo_start_xmit		= teredo_start_xmit,
+	.ndo_start_xmit		= teredo_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
-};
-
-/* ethtool -S: the drop counters, one per reason */
-static int teredo_get_sset_count(struct net_device *dev, int sset)
-{
-	return sset == ETH_SS_STATS ? __TEREDO_DROP_MAX : -EOPNOTSUPP;
-}
-
-static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
-{
-	int i;
-
-	if (sset != ETH_SS_STATS)
-		return;
-	for (i = 0; i < __TEREDO_DROP_MAX; i++)
-		ethtool_sprintf(&buf, "drop_%s", teredo_drop_names[i]);
-}
-
-static void teredo_get_ethtool_stats(struct net_device *dev,
-				     struct ethtool_stats *stats, u64 *data)
-{
-	struct teredo_dev *td = netdev_priv(dev);
-	int i;
-
-	for (i = 0; i < __TEREDO_DROP_MAX; i++)
-		data[i] = atomic64_read(&td->drops[i]);
-}
-
-static const struct ethtool_ops teredo_ethtool_ops = {
-	.get_sset_count		= teredo_get_sset_count,
-	.get_strings		= teredo_get_strings,
-	.get_ethtool_stats	= teredo_get_ethtool_stats,
 };
 
 static void teredo_setup(struct net_device *dev)
@@ -261,7 +175,7 @@ static void teredo_setup(struct net_device *dev)
 	/*
 	 * Offloads, on by default (ethtool -K teredo0 tso off ... to turn
 	 * them off): TCP hands over large packets with the checksum left to
-	 * do, and gso.c sends each as one fraglist skb of finished Teredo
+	 * do, and send.c sends each as one fraglist skb of finished Teredo
 	 * datagrams. One IPv4 packet must hold it all, outer headers
 	 * included: TEREDO_GSO_MAX_SEGS full segments of a 1280-byte MTU do.
 	 */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The teredo net device's private data and the internal interfaces between
- * device.c, socket.c, port.c and the client.
+ * The teredo net device's private data (struct teredo_dev), what port.c
+ * publishes of it (struct teredo_pub), the per-namespace slot, and
+ * device.c's own entry points. Each other file's interface is in its own
+ * header.
  *
  * Locking, outermost first:
  *   RTNL                 device up/down, netlink, pernet pointer
@@ -21,9 +23,8 @@
 #include <linux/types.h>
 #include <net/gro_cells.h>
 
-#include "drop.h"
+#include "counters.h"
 
-struct dst_cache;
 struct teredo_peers;
 
 enum teredo_state {
@@ -101,79 +102,8 @@ extern unsigned int teredo_net_id;
 int teredo_device_init(void);
 void teredo_device_exit(void);
 int teredo_create_initial(struct net *net, __be32 server, u16 port);
-void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
-		 enum teredo_drop_reason reason, bool rx);
 
-/* Count a packet not sent, when there is none to free: a probe refused. */
-static inline void teredo_count(struct teredo_dev *td,
-				enum teredo_drop_reason reason)
-{
-	atomic64_inc(&td->drops[reason]);
-}
-
+/* sysfs.c */
 extern const struct attribute_group teredo_sysfs_group;
-
-/* socket.c; the callers hold td->lock */
-int teredo_socket_open(struct teredo_dev *td);
-void teredo_socket_close(struct teredo_dev *td);
-int __teredo_socket_rebind(struct teredo_dev *td, bool force);
-int teredo_socket_rebind(struct teredo_dev *td);
-int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
-		    __be32 daddr, __be16 dport, struct dst_cache *cache);
-
-/**
- * struct teredo_flow - the outer headers of what the socket sends
- * @saddr: IPv4 source (from the route)
- * @daddr: IPv4 destination
- * @sport: the socket's port
- * @dport: the destination port
- * @ttl: from the route
- */
-struct teredo_flow {
-	__be32 saddr;
-	__be32 daddr;
-	__be16 sport;
-	__be16 dport;
-	u8 ttl;
-};
-
-/*
- * teredo_xmit_headroom(): room for the outer headers along @rt.
- * Under rcu_read_lock_bh() with the socket @sk; both consume @skb and
- * one reference on @rt. teredo_xmit_one(): one datagram, the inner
- * checksum finished first. teredo_xmit_gso() (gso.c): a GSO packet.
- */
-unsigned int teredo_xmit_headroom(const struct rtable *rt);
-void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
-		     struct rtable *rt, struct sk_buff *skb,
-		     const struct teredo_flow *f);
-void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
-		     struct rtable *rt, struct sk_buff *skb,
-		     const struct teredo_flow *f);
-
-/* port.c */
-void teredo_pub_init(struct teredo_pub *pub, struct net *net,
-		     struct net_device *dev);
-void teredo_pub_attach(struct teredo_pub *pub);
-void teredo_pub_detach(struct teredo_pub *pub);
-void teredo_pub_set_port(struct teredo_pub *pub, u16 port);
-void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
-			  const struct in6_addr *addr);
-void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
-			  const struct in6_addr *addr);
-void teredo_publish_mapping(struct teredo_dev *td, __be32 server,
-			    __be32 mapped_addr, __be16 mapped_port,
-			    enum teredo_nat nat, u32 peers);
-void teredo_pub_read(struct teredo_pub *pub, struct teredo_pub *copy);
-
-/*
- * The client (client.c, client.h).
- * teredo_rcv(): @skb->data is the UDP payload, ip_hdr() and udp_hdr() are
- * valid, the UDP checksum was verified; it consumes @skb. Softirq.
- * teredo_client_xmit(): an IPv6 packet from the stack while qualified;
- * consumes @skb.
- */
-void teredo_rcv(struct teredo_dev *td, struct sk_buff *skb);
-netdev_tx_t teredo_client_xmit(struct teredo_dev *td, struct sk_buff *skb);
 
 #endif /* _TEREDO_DEVICE_H */

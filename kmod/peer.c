@@ -1,48 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The peer side of the Teredo client (RFC 4380 sections 5.2.3 to 5.2.9),
- * behaving like Miredo's libteredo (relay.c, peerlist.c, packets.c):
+ * The peer cache (RFC 4380 section 5.2, Miredo's libteredo peerlist.c):
+ * the IPv6 nodes we talk to, in an rhashtable keyed by their address,
+ * each with what the receive and transmit rules (receive.c, send.c)
+ * decided about it: trusted or not, the mapping or relay that reaches
+ * it, the packets waiting for it to answer, the probes sent.
  *
- * Transmit (teredo_peer_xmit()):
- *  - only from our own address, and to a Teredo address only if its
- *    server and mapping are global unicast (RFC 4380 5.2.4): else the
- *    sender gets "administratively prohibited";
- *  - a trusted peer heard from in the last 30 s: straight to its mapping
- *    (Teredo peer) or its relay (native peer), lock-free;
- *  - any other Teredo peer, the cone flag in its address or not (RFC 5991:
- *    it earns no trust): the packet is queued, an indirect bubble goes
- *    through its server and a direct one to its mapping (unless we are
- *    behind a cone NAT); repeated every 2 s, 4 in all, then the queue is
- *    dropped (counted) and the peer held unreachable for 30 s;
- *  - a native IPv6 peer: queued, an ICMPv6 echo request with a random
- *    nonce goes through our server; the relay that brings the matching
- *    reply becomes its relay (same retries).
- * Every probe is charged to the device's budget (trust.c): 4 unanswered
- * to one peer per 300 s, whether its entry lives that long or not, and a
- * device-wide rate.
- *
- * Receive (teredo_peer_rcv()), teredo_rx_verdict() (trust.c):
- *  - an indirect bubble from our server: a direct bubble to the origin it
- *    names, if global unicast and within the budget (that opens a
- *    restricted NAT for a peer trying to reach us);
- *  - from a trusted peer through its mapping: accepted;
- *  - the reply to our echo request for a native peer: its relay is the
- *    packet's source, now trusted;
- *  - from a Teredo address whose mapping is the packet's source: that
- *    peer is trusted (created if need be), its queue released;
- *  - from a native source through an unknown relay: queued, and one echo
- *    request sent to check that relay (Miredo's client case 6): one per
- *    received packet, never retried by the timer, so that one packet in
- *    makes at most one go out;
- *  - else dropped, counted for its reason: spoofed Teredo sources,
- *    link-local and impossible sources, non-global outer sources, relays
- *    nobody vouched for.
- *
- * The cache is bounded in entries (max_peers, least recently used
- * evicted) and in queued memory (truesize: peer_queue_bytes per entry,
- * TEREDO_PEERS_QUEUE_BUDGET per device, less for unverified senders);
- * entries expire (30 s idle untrusted, 300 s idle trusted). A delayed
- * work does the retries and the expiry. See peer.h for the locking.
+ * Here: the entries' life (lookup, insertion with LRU eviction, expiry:
+ * 30 s idle untrusted, 300 s idle trusted), their queues (truesize:
+ * peer_queue_bytes per entry, TEREDO_PEERS_QUEUE_BUDGET per device, less
+ * for unverified senders), and the two transitions that release or drop
+ * a queue: trusted at a mapping, or given up. The delayed work that
+ * retries and expires is in timers.c. See peer.h for the locking.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -59,7 +28,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "client.h"
+#include "counters.h"
 #include "device.h"
 #include "params.h"
 #include "peer.h"
@@ -143,26 +112,6 @@ static const struct rhashtable_params teredo_peer_params = {
 	.head_offset = offsetof(struct teredo_peer, node),
 	.automatic_shrinking = true,
 };
-
-/*
- * Per-packet state while queued (skb->cb is ours then) and on the way out
- * of the lock.
- */
-struct teredo_peer_cb {
-	__be32 ip;		/* rx: where it came from; tx: where it goes */
-	__be16 port;
-	u8 incoming;		/* queued rx packet (the UDP payload) */
-	u8 ok;			/* rx: came from the relay now trusted */
-	u8 reason;		/* drops: enum teredo_drop_reason */
-	u8 unverified;		/* queued rx: charged to pc->qrx */
-	u16 ip6_off;		/* rx: the teredo_pkt fields to deliver */
-	u32 ip6_len;
-	u32 charge;		/* queued: truesize counted in the queue */
-};
-
-#define TEREDO_PEER_CB(skb)	((struct teredo_peer_cb *)(skb)->cb)
-static_assert(sizeof(struct teredo_peer_cb) <=
-	      sizeof_field(struct sk_buff, cb));
 
 struct teredo_peer *teredo_peer_alloc(gfp_t gfp)
 {
@@ -341,9 +290,8 @@ int teredo_peer_enqueue_locked(struct teredo_peers *pc,
  * so stop at the first one stamped less than the shortest expiry ago.
  * Entries used since their stamp are moved to the tail. Bounded per call.
  */
-static void __teredo_peers_expire_locked(struct teredo_peers *pc,
-					 unsigned long now,
-					 struct sk_buff_head *drops)
+void __teredo_peers_expire_locked(struct teredo_peers *pc, unsigned long now,
+				  struct sk_buff_head *drops)
 {
 	struct teredo_peer *p, *tmp;
 	unsigned int budget = TEREDO_PEERS_EXPIRE_BUDGET;
@@ -382,23 +330,21 @@ static void __teredo_peers_clear_locked(struct teredo_peers *pc,
 		teredo_peer_remove_locked(pc, p, drops);
 }
 
-/* Count and free what the decisions taken under pc->lock dropped. */
 /*
  * An outgoing packet to a peer that never answered: tell its sender, as
  * a router would (and as WireGuard does for a destination without a
  * peer), so that it fails at once rather than by timeout. Rate-limited
  * by icmpv6 itself.
  */
-static void teredo_peer_drop_unreachable(struct teredo_dev *td,
-					 struct sk_buff *skb)
+void teredo_peer_drop_unreachable(struct teredo_dev *td, struct sk_buff *skb)
 {
 	skb->dev = td->dev;
 	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
 	teredo_drop(td, skb, TEREDO_DROP_PEER_UNREACHABLE, false);
 }
 
-static void teredo_peers_drop_list(struct teredo_peers *pc,
-				   struct sk_buff_head *drops)
+/* Count and free what the decisions taken under pc->lock dropped. */
+void teredo_peers_drop_list(struct teredo_peers *pc, struct sk_buff_head *drops)
 {
 	struct teredo_peer_cb *cb;
 	struct sk_buff *skb;
@@ -430,140 +376,9 @@ void teredo_peers_clear(struct teredo_peers *pc)
 	teredo_peers_drop_list(pc, &drops);
 }
 
-/* Sending, after pc->lock is released */
-
-static struct sk_buff *teredo_peer_new_skb(unsigned int len)
-{
-	const unsigned int hroom = LL_MAX_HEADER + sizeof(struct iphdr) +
-				   sizeof(struct udphdr);
-	struct sk_buff *skb = alloc_skb(hroom + len, GFP_ATOMIC);
-
-	if (skb)
-		skb_reserve(skb, hroom);
-	return skb;
-}
-
-/* Add a bubble from @src to @dst, sent to @ip:@port, to @out. */
-static void teredo_peer_bubble(struct sk_buff_head *out,
-			       const struct in6_addr *src,
-			       const struct in6_addr *dst, __be32 ip,
-			       __be16 port)
-{
-	struct sk_buff *skb = teredo_peer_new_skb(TEREDO_BUBBLE_LEN);
-
-	if (!skb)
-		return;		/* a lost bubble: the retry covers it */
-	if (teredo_build_bubble(skb_put(skb, TEREDO_BUBBLE_LEN),
-				TEREDO_BUBBLE_LEN, src, dst) < 0) {
-		kfree_skb(skb);
-		return;
-	}
-	memset(skb->cb, 0, sizeof(skb->cb));
-	TEREDO_PEER_CB(skb)->ip = ip;
-	TEREDO_PEER_CB(skb)->port = port;
-	__skb_queue_tail(out, skb);
-}
-
-/* Count something not sent (no packet to free) for @reason. */
-static void teredo_peers_count(struct teredo_peers *pc,
-			       enum teredo_drop_reason reason)
-{
-	if (pc->td)
-		teredo_count(pc->td, reason);
-}
-
-/* Whom the probes of @p are for (trust.h); false if nobody may be. */
-static bool teredo_peer_probe_key(const struct teredo_peer *p,
-				  struct teredo_probe_key *key,
-				  struct teredo_addr_info *info)
-{
-	if (p->native) {
-		teredo_probe_key_native(key, &p->addr);
-		return true;
-	}
-	if (teredo_addr_parse(&p->addr, info) ||
-	    !teredo_addr_info_global(info))
-		return false;
-	teredo_probe_key_mapping(key, info->mapped_ip, info->mapped_port);
-	return true;
-}
-
-/*
- * One probe for @p, if the budget allows: bubbles (indirect through its
- * server, and direct unless we are behind a cone NAT) for a Teredo peer,
- * an echo request through our server for a native one. pc->lock held.
- *
- * Return: 0 (sent, or lost to -ENOMEM: the retry covers it), -EDQUOT if
- * @p had its probes (give up on it), -EBUSY if the device is over its
- * rate; both counted.
- */
-static int teredo_peer_probe_locked(struct teredo_peers *pc,
-				    struct teredo_peer *p,
-				    const struct teredo_self *self,
-				    unsigned long now,
-				    struct sk_buff_head *out)
-{
-	bool direct = !(self->info.flags & TEREDO_FLAG_CONE);
-	struct teredo_addr_info info;
-	struct teredo_probe_key key;
-	struct sk_buff *skb;
-	int err;
-
-	p->probes++;
-	p->last_probe = now;
-	if (list_empty(&p->pend)) {
-		if (list_empty(&pc->pending) && !pc->closed)
-			mod_delayed_work(system_wq, &pc->work,
-					 TEREDO_PEERS_PROBE_TICK);
-		list_add_tail(&p->pend, &pc->pending);
-	}
-	if (!teredo_peer_probe_key(p, &key, &info)) {
-		teredo_peers_count(pc, TEREDO_DROP_NOT_GLOBAL);
-		return -EDQUOT;
-	}
-	err = teredo_probe_allow(pc->limits, &key,
-				 p->native || !direct ? 1 : 2, now);
-	if (err) {
-		teredo_peers_count(pc, err == -EDQUOT ?
-				   TEREDO_DROP_BUBBLE_LIMIT :
-				   TEREDO_DROP_PROBE_LIMIT);
-		return err;
-	}
-	if (p->native) {
-		skb = teredo_peer_new_skb(TEREDO_ECHO_LEN);
-		if (!skb)
-			return 0;
-		if (teredo_build_echo(skb_put(skb, TEREDO_ECHO_LEN),
-				      TEREDO_ECHO_LEN, &self->addr, &p->addr,
-				      p->nonce) < 0) {
-			kfree_skb(skb);
-			return 0;
-		}
-		memset(skb->cb, 0, sizeof(skb->cb));
-		TEREDO_PEER_CB(skb)->ip = self->server;
-		TEREDO_PEER_CB(skb)->port = htons(TEREDO_SERVER_PORT);
-		__skb_queue_tail(out, skb);
-		return 0;
-	}
-	/*
-	 * The indirect bubble first: a conntrack helper on this host learns
-	 * the peer from it and lets the direct one out under an output-drop
-	 * policy (nf_conntrack_teredo); the other way round, the first
-	 * direct bubble is dropped and the peer is reached a round later.
-	 */
-	teredo_peer_bubble(out, &self->addr, &p->addr, info.server,
-			   htons(TEREDO_SERVER_PORT));
-	if (direct)
-		teredo_peer_bubble(out, &self->addr, &p->addr, info.mapped_ip,
-				   info.mapped_port);
-	return 0;
-}
-
 /* No answer, or no probe allowed: hold @p unreachable, drop its queue. */
-static void teredo_peer_give_up_locked(struct teredo_peers *pc,
-				       struct teredo_peer *p,
-				       unsigned long now,
-				       struct sk_buff_head *drops)
+void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
+				unsigned long now, struct sk_buff_head *drops)
 {
 	WRITE_ONCE(p->trusted, false);
 	p->unreachable = true;
@@ -578,10 +393,9 @@ static void teredo_peer_give_up_locked(struct teredo_peers *pc,
  * its queue to @out: outgoing packets to go there, incoming ones to be
  * delivered if they came from there. pc->lock held.
  */
-static void teredo_peer_trust_locked(struct teredo_peers *pc,
-				     struct teredo_peer *p, __be32 ip,
-				     __be16 port, unsigned long now,
-				     struct sk_buff_head *out)
+void teredo_peer_trust_locked(struct teredo_peers *pc, struct teredo_peer *p,
+			      __be32 ip, __be16 port, unsigned long now,
+			      struct sk_buff_head *out)
 {
 	struct teredo_probe_key key;
 	struct sk_buff *skb;
@@ -615,29 +429,6 @@ static void teredo_peer_trust_locked(struct teredo_peers *pc,
 	}
 }
 
-static void teredo_peers_out(struct teredo_dev *td, struct sk_buff_head *out)
-{
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(out))) {
-		struct teredo_peer_cb *cb = TEREDO_PEER_CB(skb);
-
-		if (cb->incoming) {
-			struct teredo_pkt pkt = {
-				.ip6_off = cb->ip6_off,
-				.ip6_len = cb->ip6_len,
-			};
-
-			if (cb->ok)
-				teredo_deliver(td, skb, &pkt);
-			else
-				teredo_drop(td, skb, TEREDO_DROP_UNTRUSTED, true);
-		} else {
-			teredo_xmit_udp(td, skb, cb->ip, cb->port, NULL);
-		}
-	}
-}
-
 /**
  * teredo_peer_touch() - note a use of @p
  * @pc: the cache
@@ -660,447 +451,6 @@ void teredo_peer_touch(struct teredo_peers *pc, struct teredo_peer *p,
 		WRITE_ONCE(p->lru_stamp, now);
 	}
 	spin_unlock_bh(&pc->lock);
-}
-
-/* The work: retries, giving up, expiry */
-
-static void teredo_peers_work(struct work_struct *w)
-{
-	struct teredo_peers *pc = container_of(to_delayed_work(w),
-					       struct teredo_peers, work);
-	struct teredo_dev *td = pc->td;
-	struct sk_buff_head out, drops;
-	struct teredo_peer *p, *tmp;
-	unsigned long now = jiffies;
-	struct teredo_self self;
-	bool up;
-	int due;
-
-	up = td && teredo_client_self(td, &self);
-	__skb_queue_head_init(&out);
-	__skb_queue_head_init(&drops);
-	spin_lock_bh(&pc->lock);
-	if (pc->closed) {
-		spin_unlock_bh(&pc->lock);
-		return;
-	}
-	list_for_each_entry_safe(p, tmp, &pc->pending, pend) {
-		due = teredo_peer_probe_due(p, now);
-		/*
-		 * Only our own packets earn a retry: a received one had its
-		 * probe, and a timer must not turn it into four.
-		 */
-		if (!due && !p->ntx)
-			due = time_after(now, p->last_probe +
-					 TEREDO_PEER_GIVEUP_S * HZ) ? -1 : 1;
-		if (!due && up &&
-		    teredo_peer_probe_locked(pc, p, &self, now, &out) == -EDQUOT)
-			due = -1;
-		if (due < 0)	/* no answer: give up */
-			teredo_peer_give_up_locked(pc, p, now, &drops);
-	}
-	__teredo_peers_expire_locked(pc, now, &drops);
-	if (!list_empty(&pc->pending))
-		queue_delayed_work(system_wq, &pc->work,
-				   TEREDO_PEERS_PROBE_TICK);
-	else if (pc->count)
-		queue_delayed_work(system_wq, &pc->work,
-				   TEREDO_PEERS_GC_INTERVAL);
-	spin_unlock_bh(&pc->lock);
-	teredo_peers_drop_list(pc, &drops);
-	if (td)
-		teredo_peers_out(td, &out);
-	else
-		__skb_queue_purge(&out);
-}
-
-/* Transmit */
-
-/*
- * An outgoing packet to a Teredo address whose server or mapping is not
- * global unicast (RFC 4380 5.2.4): nothing goes there, and the sender
- * learns it at once, as from a router's filter. Rate-limited by icmpv6.
- */
-static void teredo_peer_drop_prohibited(struct teredo_dev *td,
-					struct sk_buff *skb)
-{
-	skb->dev = td->dev;
-	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADM_PROHIBITED, 0);
-	teredo_drop(td, skb, TEREDO_DROP_NOT_GLOBAL, false);
-}
-
-static netdev_tx_t teredo_peer_xmit_slow(struct teredo_dev *td,
-					 struct teredo_peers *pc,
-					 struct sk_buff *skb,
-					 const struct in6_addr *dst,
-					 const struct teredo_addr_info *info,
-					 const struct teredo_self *self,
-					 struct teredo_peer *new,
-					 unsigned long now)
-{
-	enum teredo_drop_reason why = __TEREDO_DROP_MAX;
-	struct sk_buff_head out, drops;
-	bool native = !info, send = false, created = new;
-	struct teredo_peer *p;
-	__be32 ip = 0;
-	__be16 port = 0;
-	int err;
-
-	__skb_queue_head_init(&out);
-	__skb_queue_head_init(&drops);
-	spin_lock_bh(&pc->lock);
-	p = teredo_peer_get_locked(pc, dst, &new, now, &drops);
-	if (!p || p->dead) {
-		why = TEREDO_DROP_NOMEM;
-		goto unlock;
-	}
-	if (created && !new) {
-		p->native = native;
-		if (!native) {
-			WRITE_ONCE(p->mapped_ip, info->mapped_ip);
-			WRITE_ONCE(p->mapped_port, info->mapped_port);
-		}
-	}
-	WRITE_ONCE(p->last_use, now);
-	/*
-	 * No client case 4: a cone flag in the address earns no trust (RFC
-	 * 5991, and Miredo leaves LIBTEREDO_ALLOW_CONE undefined).
-	 */
-	if (teredo_peer_valid(p, now)) {
-		send = true;
-	} else {
-		if (p->unreachable) {
-			if (time_before_eq(now, p->unreach_since +
-					   TEREDO_PEER_UNREACHABLE_S * HZ)) {
-				why = TEREDO_DROP_PEER_UNREACHABLE;
-				goto unlock;
-			}
-			p->unreachable = false;
-		}
-		skb_dst_drop(skb);
-		memset(skb->cb, 0, sizeof(skb->cb));
-		err = teredo_peer_enqueue_locked(pc, p, skb, false);
-		if (err)
-			why = err == -ENOSPC ? TEREDO_DROP_QUEUE_BUDGET :
-					       TEREDO_DROP_QUEUE_FULL;
-		if (teredo_peer_probe_due(p, now) == 0 &&
-		    teredo_peer_probe_locked(pc, p, self, now, &out) == -EDQUOT)
-			teredo_peer_give_up_locked(pc, p, now, &drops);
-	}
-	if (send) {
-		ip = READ_ONCE(p->mapped_ip);
-		port = READ_ONCE(p->mapped_port);
-	}
-unlock:
-	spin_unlock_bh(&pc->lock);
-	kfree(new);
-	teredo_peers_drop_list(pc, &drops);
-	if (send)
-		teredo_xmit_udp(td, skb, ip, port, NULL);
-	else if (why == TEREDO_DROP_PEER_UNREACHABLE)
-		teredo_peer_drop_unreachable(td, skb);
-	else if (why != __TEREDO_DROP_MAX)
-		teredo_drop(td, skb, why, false);
-	teredo_peers_out(td, &out);
-	return NETDEV_TX_OK;
-}
-
-/**
- * teredo_peer_xmit() - an IPv6 packet from the stack (see client.h)
- * @td: the device
- * @skb: the packet, consumed
- * @self: our qualified state
- *
- * Return: %NETDEV_TX_OK.
- */
-netdev_tx_t teredo_peer_xmit(struct teredo_dev *td, struct sk_buff *skb,
-			     const struct teredo_self *self)
-{
-	struct teredo_peers *pc = td->peers;
-	struct teredo_addr_info info, *infop = NULL;
-	const struct ipv6hdr *ip6;
-	struct teredo_peer *p, *new = NULL;
-	unsigned long now = jiffies;
-	struct in6_addr dst;
-	__be32 ip;
-	__be16 port;
-
-	if (!pskb_network_may_pull(skb, sizeof(*ip6))) {
-		teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
-		return NETDEV_TX_OK;
-	}
-	ip6 = ipv6_hdr(skb);
-	dst = ip6->daddr;
-	if (ipv6_addr_is_multicast(&dst)) {
-		teredo_drop(td, skb, TEREDO_DROP_BAD_DST, false);
-		return NETDEV_TX_OK;
-	}
-	/* peers and relays answer our address only; we relay nobody */
-	if (!ipv6_addr_equal(&ip6->saddr, &self->addr)) {
-		teredo_drop(td, skb, TEREDO_DROP_BAD_SRC, false);
-		return NETDEV_TX_OK;
-	}
-	if (teredo_addr_is_teredo(&dst)) {
-		if (teredo_addr_parse(&dst, &info)) {
-			teredo_drop(td, skb, TEREDO_DROP_BAD_DST, false);
-			return NETDEV_TX_OK;
-		}
-		if (!teredo_addr_info_global(&info)) {
-			teredo_peer_drop_prohibited(td, skb);
-			return NETDEV_TX_OK;
-		}
-		infop = &info;
-	}
-
-	rcu_read_lock();
-	p = teredo_peer_lookup(pc, &dst);
-	if (p && teredo_peer_valid(p, now)) {
-		ip = READ_ONCE(p->mapped_ip);
-		port = READ_ONCE(p->mapped_port);
-		teredo_peer_touch(pc, p, now);
-		rcu_read_unlock();
-		teredo_xmit_udp(td, skb, ip, port, NULL);
-		return NETDEV_TX_OK;
-	}
-	rcu_read_unlock();
-	if (!p) {
-		new = teredo_peer_alloc(GFP_ATOMIC);
-		if (!new) {
-			teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
-			return NETDEV_TX_OK;
-		}
-	}
-	return teredo_peer_xmit_slow(td, pc, skb, &dst, infop, self, new, now);
-}
-
-/* Receive */
-
-/*
- * An indirect bubble relayed by our server (RFC 4380 5.2.3, Miredo): a
- * direct bubble back to the origin, from our address to the bubble's
- * source, opens our NAT for that peer and tells it our mapping. Whoever
- * can spoof the server's address can send these, so the origin must be
- * global unicast and the bubble within the budget: at most one out per
- * one in, at most 4 to one origin until it answers.
- */
-static void teredo_peer_rcv_indirect(struct teredo_dev *td,
-				     struct sk_buff *skb,
-				     const struct teredo_pkt *pkt,
-				     const struct teredo_self *self)
-{
-	const struct ipv6hdr *ip6 = (void *)(skb->data + pkt->ip6_off);
-	struct teredo_addr_info info;
-	struct teredo_probe_key key;
-	struct sk_buff_head out;
-	__be32 ip = 0;
-	__be16 port = 0;
-	int err;
-
-	if (pkt->has_origin) {
-		ip = pkt->origin_ip;
-		port = pkt->origin_port;
-	} else if (!teredo_addr_parse(&ip6->saddr, &info)) {
-		/* some servers leave it out: the address tells (Miredo) */
-		ip = info.mapped_ip;
-		port = info.mapped_port;
-	}
-	if (!port || !ipv6_addr_equal(&ip6->daddr, &self->addr)) {
-		teredo_drop(td, skb, TEREDO_DROP_BAD_DST, true);
-		return;
-	}
-	if (!teredo_ipv4_global_unicast(ip)) {
-		teredo_drop(td, skb, TEREDO_DROP_NOT_GLOBAL, true);
-		return;
-	}
-	teredo_probe_key_mapping(&key, ip, port);
-	err = teredo_probe_allow(td->peers->limits, &key, 1, jiffies);
-	if (err) {
-		teredo_drop(td, skb, err == -EDQUOT ? TEREDO_DROP_BUBBLE_LIMIT :
-						      TEREDO_DROP_PROBE_LIMIT,
-			    true);
-		return;
-	}
-	__skb_queue_head_init(&out);
-	teredo_peer_bubble(&out, &self->addr, &ip6->saddr, ip, port);
-	consume_skb(skb);
-	teredo_peers_out(td, &out);
-}
-
-/* Is this the answer to the echo request we sent @p? */
-static bool teredo_peer_is_echo_reply(struct sk_buff *skb,
-				      const struct teredo_pkt *pkt,
-				      const struct teredo_peer *p)
-{
-	if (!p->native || pkt->nexthdr != IPPROTO_ICMPV6 ||
-	    pkt->icmp6_type != ICMPV6_ECHO_REPLY ||
-	    pkt->ip6_len != TEREDO_ECHO_LEN ||
-	    !pskb_may_pull(skb, pkt->ip6_off + TEREDO_ECHO_LEN))
-		return false;
-	return !teredo_parse_echo_reply(skb->data + pkt->ip6_off,
-					TEREDO_ECHO_LEN, p->nonce);
-}
-
-/**
- * teredo_peer_rcv() - a packet from a peer (see client.h)
- * @td: the device
- * @skb: the UDP payload, consumed
- * @pkt: its classification
- * @self: our qualified state
- */
-void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
-		     const struct teredo_pkt *pkt,
-		     const struct teredo_self *self)
-{
-	struct teredo_peers *pc = td->peers;
-	__be32 saddr = ip_hdr(skb)->saddr;
-	__be16 sport = udp_hdr(skb)->source;
-	bool bubble = pkt->kind != TEREDO_PKT_DATA;
-	enum teredo_drop_reason why = __TEREDO_DROP_MAX;
-	struct teredo_rx_facts f = { .bubble = bubble };
-	struct teredo_peer *p, *seen, *new = NULL;
-	enum teredo_rx_verdict verdict;
-	int err;
-	struct sk_buff_head out, drops;
-	const struct ipv6hdr *ip6;
-	unsigned long now = jiffies;
-	struct in6_addr src;
-
-	ip6 = (void *)(skb->data + pkt->ip6_off);
-	if (bubble && teredo_client_from_server(saddr, sport, self->server)) {
-		teredo_peer_rcv_indirect(td, skb, pkt, self);
-		return;
-	}
-	/* Only the server introduces peers (RFC 4380 5.2.3) */
-	if (pkt->kind == TEREDO_PKT_INDIRECT_BUBBLE) {
-		teredo_drop(td, skb, TEREDO_DROP_NOT_SERVER, true);
-		return;
-	}
-	if (ipv6_addr_is_multicast(&ip6->daddr) ||
-	    (!bubble && !ipv6_addr_equal(&ip6->daddr, &self->addr))) {
-		teredo_drop(td, skb, TEREDO_DROP_BAD_DST, true);
-		return;
-	}
-	src = ip6->saddr;
-	f.src_teredo = teredo_addr_is_teredo(&src);
-	f.src_matches = f.src_teredo && teredo_addr_matches(&src, saddr, sport);
-	f.src_linklocal = ipv6_addr_type(&src) & IPV6_ADDR_LINKLOCAL;
-	f.src_bad = teredo_ipv6_src_bad(&src, &self->addr);
-	f.outer_global = teredo_ipv4_global_unicast(saddr);
-
-	rcu_read_lock();
-	p = teredo_peer_lookup(pc, &src);
-	seen = p;
-	if (p) {
-		f.have_peer = true;
-		f.peer_trusted = READ_ONCE(p->trusted);
-		f.peer_mapping = READ_ONCE(p->mapped_ip) == saddr &&
-				 READ_ONCE(p->mapped_port) == sport;
-		f.echo_reply = !f.src_teredo &&
-			       teredo_peer_is_echo_reply(skb, pkt, p);
-	}
-	verdict = teredo_rx_verdict(&f, &why);
-	if (verdict == TEREDO_RX_ACCEPT && !READ_ONCE(p->qbytes) &&
-	    !READ_ONCE(p->probes)) {
-		/* the fast path: nothing waits for this peer */
-		WRITE_ONCE(p->last_rx, now);
-		teredo_peer_touch(pc, p, now);
-		rcu_read_unlock();
-		if (bubble)
-			consume_skb(skb);
-		else
-			teredo_deliver(td, skb, pkt);
-		return;
-	}
-	rcu_read_unlock();
-
-	switch (verdict) {
-	case TEREDO_RX_IGNORE:
-		consume_skb(skb);
-		return;
-	case TEREDO_RX_UNTRUSTED:
-		teredo_drop(td, skb, why, true);
-		return;
-	default:
-		break;
-	}
-	if (!p) {
-		new = teredo_peer_alloc(GFP_ATOMIC);
-		if (!new) {
-			teredo_drop(td, skb, TEREDO_DROP_NOMEM, true);
-			return;
-		}
-	}
-
-	__skb_queue_head_init(&out);
-	__skb_queue_head_init(&drops);
-	spin_lock_bh(&pc->lock);
-	why = __TEREDO_DROP_MAX;
-	p = teredo_peer_get_locked(pc, &src, &new, now, &drops);
-	if (!p || p->dead) {
-		why = TEREDO_DROP_NOMEM;
-		goto unlock;
-	}
-	if (p != seen && verdict != TEREDO_RX_TRUST_TEREDO) {
-		/* evicted meanwhile: what vouched for the old entry does not
-		 * vouch for this one
-		 */
-		f.have_peer = false;
-		verdict = teredo_rx_verdict(&f, &why);
-		if (verdict == TEREDO_RX_UNTRUSTED)
-			goto unlock;
-	}
-	if (!f.src_teredo)
-		p->native = true;
-	switch (verdict) {
-	case TEREDO_RX_ACCEPT:
-	case TEREDO_RX_TRUST_RELAY:
-	case TEREDO_RX_TRUST_TEREDO:
-		teredo_peer_trust_locked(pc, p, saddr, sport, now, &out);
-		break;
-	default:	/* TEREDO_RX_QUEUE_PROBE */
-		WRITE_ONCE(p->last_use, now);
-		if (p->unreachable) {
-			if (time_before_eq(now, p->unreach_since +
-					   TEREDO_PEER_UNREACHABLE_S * HZ)) {
-				why = TEREDO_DROP_UNTRUSTED;
-				goto unlock;
-			}
-			p->unreachable = false;
-		}
-		skb_dst_drop(skb);
-		skb->dev = td->dev;	/* the queue does not outlive it */
-		memset(skb->cb, 0, sizeof(skb->cb));
-		TEREDO_PEER_CB(skb)->ip = saddr;
-		TEREDO_PEER_CB(skb)->port = sport;
-		TEREDO_PEER_CB(skb)->ip6_off = pkt->ip6_off;
-		TEREDO_PEER_CB(skb)->ip6_len = pkt->ip6_len;
-		err = teredo_peer_enqueue_locked(pc, p, skb, true);
-		if (err)
-			why = err == -ENOSPC ? TEREDO_DROP_QUEUE_BUDGET :
-					       TEREDO_DROP_QUEUE_FULL;
-		else
-			skb = NULL;
-		/* one probe per packet received, within the budget */
-		if (teredo_peer_probe_due(p, now) == 0 &&
-		    teredo_peer_probe_locked(pc, p, self, now, &out) == -EDQUOT)
-			teredo_peer_give_up_locked(pc, p, now, &drops);
-		break;
-	}
-unlock:
-	spin_unlock_bh(&pc->lock);
-	kfree(new);
-	teredo_peers_drop_list(pc, &drops);
-	if (why != __TEREDO_DROP_MAX) {
-		teredo_drop(td, skb, why, true);
-		skb = NULL;
-	}
-	if (skb) {
-		if (bubble || verdict == TEREDO_RX_TRUST_RELAY)
-			consume_skb(skb);	/* ours, not the stack's */
-		else
-			teredo_deliver(td, skb, pkt);
-	}
-	teredo_peers_out(td, &out);
 }
 
 /* Life cycle */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The peer side of the client (peer.c): a bounded cache of the IPv6 nodes
- * we talk to, keyed by their IPv6 address, with what RFC 4380 section 5.2
+ * The peer cache (peer.c; its work in timers.c): a bounded cache of the
+ * IPv6 nodes we talk to, keyed by their IPv6 address, with what RFC 4380 section 5.2
  * and Miredo's libteredo (relay.c, peerlist.c) keep for each: whether it
  * is trusted, the IPv4 address and UDP port that reach it (its mapping if
  * it is a Teredo client, its relay otherwise), the packets waiting for it
@@ -133,6 +133,26 @@ struct teredo_peers {
 	struct teredo_limits *limits;
 };
 
+/*
+ * Per-packet state while queued (skb->cb is ours then) and on the way out
+ * of the lock.
+ */
+struct teredo_peer_cb {
+	__be32 ip;		/* rx: where it came from; tx: where it goes */
+	__be16 port;
+	u8 incoming;		/* queued rx packet (the UDP payload) */
+	u8 ok;			/* rx: came from the relay now trusted */
+	u8 reason;		/* drops: enum teredo_drop_reason */
+	u8 unverified;		/* queued rx: charged to pc->qrx */
+	u16 ip6_off;		/* rx: the teredo_pkt fields to deliver */
+	u32 ip6_len;
+	u32 charge;		/* queued: truesize counted in the queue */
+};
+
+#define TEREDO_PEER_CB(skb)	((struct teredo_peer_cb *)(skb)->cb)
+static_assert(sizeof(struct teredo_peer_cb) <=
+	      sizeof_field(struct sk_buff, cb));
+
 /* Life cycle, called by client.c */
 int teredo_peers_init(struct teredo_dev *td);
 void teredo_peers_flush(struct teredo_dev *td);
@@ -158,6 +178,25 @@ int teredo_peer_enqueue_locked(struct teredo_peers *pc,
 void teredo_peer_touch(struct teredo_peers *pc, struct teredo_peer *p,
 		       unsigned long now);
 void teredo_peers_expire_locked(struct teredo_peers *pc, unsigned long now);
+void __teredo_peers_expire_locked(struct teredo_peers *pc, unsigned long now,
+				  struct sk_buff_head *drops);
+
+/*
+ * The transitions the rules decide, under pc->lock: trusted at @ip:@port
+ * (the queue moves to @out, to be sent or delivered once the lock is
+ * released), or given up on (the queue moves to @drops).
+ */
+void teredo_peer_trust_locked(struct teredo_peers *pc, struct teredo_peer *p,
+			      __be32 ip, __be16 port, unsigned long now,
+			      struct sk_buff_head *out);
+void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
+				unsigned long now, struct sk_buff_head *drops);
+/* After pc->lock is released: count and free what was dropped. */
+void teredo_peers_drop_list(struct teredo_peers *pc, struct sk_buff_head *drops);
+void teredo_peer_drop_unreachable(struct teredo_dev *td, struct sk_buff *skb);
+
+/* timers.c: probe retries, giving up, expiry */
+void teredo_peers_work(struct work_struct *w);
 
 /* Pure decisions (KUnit) */
 bool teredo_peer_valid(const struct teredo_peer *p, unsigned long now);

@@ -17,7 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-#include "drop.h"
+#include "counters.h"
 #include "proto.h"
 
 bool teredo_addr_info_global(const struct teredo_addr_info *info);

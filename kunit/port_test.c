@@ -16,6 +16,7 @@
 #include <net/netns/generic.h>
 
 #include "device.h"
+#include "port.h"
 
 #define REC_MAX 4096
 

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Why the client dropped a packet (or did not send one): the reasons
- * counted per device and shown in sysfs teredo/drops as "name count".
- * Low in the include graph so that every file may count its own drops.
- * Add a reason here and its name in teredo_drop_names[] (device.c).
+ * The counters (counters.c): why the client dropped a packet or did not
+ * send one, per device, shown in sysfs teredo/drops as "name count" and
+ * by ethtool -S as drop_<name>. Low in the include graph: every file
+ * counts its own drops, and this header needs none of the others.
+ * Add a reason here and its name in teredo_drop_names[] (counters.c).
  */
-#ifndef _TEREDO_DROP_H
-#define _TEREDO_DROP_H
+#ifndef _TEREDO_COUNTERS_H
+#define _TEREDO_COUNTERS_H
+
+#include <linux/ethtool.h>
+#include <linux/types.h>
+
+struct sk_buff;
+struct teredo_dev;
 
 enum teredo_drop_reason {
 	TEREDO_DROP_NOT_QUALIFIED,	/* tx before qualification */
@@ -35,5 +42,11 @@ enum teredo_drop_reason {
 };
 
 extern const char * const teredo_drop_names[__TEREDO_DROP_MAX];
+extern const struct ethtool_ops teredo_ethtool_ops;
 
-#endif /* _TEREDO_DROP_H */
+void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
+		 enum teredo_drop_reason reason, bool rx);
+void teredo_count(struct teredo_dev *td, enum teredo_drop_reason reason);
+u64 teredo_drop_count(struct teredo_dev *td, enum teredo_drop_reason reason);
+
+#endif /* _TEREDO_COUNTERS_H */
