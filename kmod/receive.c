@@ -59,7 +59,7 @@
  * @skb: the UDP payload, consumed
  * @pkt: its classification
  *
- * Softirq, or BH disabled (a queue released by the transmit path).
+ * Softirq: the receive path is its only caller.
  */
 static void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 			   const struct teredo_pkt *pkt)

@@ -9,7 +9,7 @@
 # nothing behind.
 #
 # teredo0's offloads are on by default: TCP leaves cl1 as fraglist GSO
-# skbs of finished Teredo datagrams (gso.c), so cl1's teredo0 must have
+# skbs of finished Teredo datagrams (send.c), so cl1's teredo0 must have
 # sent the 2 MB in fewer than 1000 packets (at least 1656 without GSO:
 # 1208-byte segments). With PEER_NO_OFFLOAD=1 (test-peer-kteredo-
 # no-offload.sh) they are off on both sides (ethtool -K teredo0 sg off tx
