@@ -18,6 +18,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -92,12 +93,14 @@ void teredo_client_derive_addr(const struct teredo_ra *ra, u16 random,
 	info->flags = teredo_flags_random(ra->cone, random);
 	teredo_addr_build(addr, info);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_client_derive_addr);
 
 /* The server's secondary address: the primary plus one (RFC 4380 4). */
 __be32 teredo_server_secondary(__be32 server)
 {
 	return htonl(ntohl(server) + 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_server_secondary);
 
 /* May this UDP source speak for @server (RS answers)? */
 bool teredo_client_from_server(__be32 saddr, __be16 sport, __be32 server)
@@ -105,6 +108,7 @@ bool teredo_client_from_server(__be32 saddr, __be16 sport, __be32 server)
 	return server && sport == htons(TEREDO_SERVER_PORT) &&
 	       (saddr == server || saddr == teredo_server_secondary(server));
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_client_from_server);
 
 /* Fast-path view */
 

@@ -7,6 +7,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <net/net_namespace.h>
@@ -25,6 +26,7 @@ module_param(port, int, 0444);
 MODULE_PARM_DESC(port, "Local UDP port of teredo0 (0 = ephemeral, the default)");
 
 unsigned int teredo_net_id __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(teredo_net_id);
 
 /*
  * Only the per-namespace slot of teredo_get_port(). The device of a dying

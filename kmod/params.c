@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/inet.h>
 #include <linux/in.h>
@@ -52,6 +53,7 @@ int teredo_parse_server(const char *str, __be32 *addr)
 	*addr = a;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_parse_server);
 
 /**
  * teredo_check_server() - check a Teredo server address given in binary
@@ -76,6 +78,7 @@ int teredo_check_port(int port)
 {
 	return port >= 0 && port <= 65535 ? 0 : -ERANGE;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_check_port);
 
 struct teredo_defaults teredo_defaults = {
 	.refresh = TEREDO_REFRESH_DEFAULT_S,

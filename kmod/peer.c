@@ -16,6 +16,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -41,12 +42,14 @@ unsigned int teredo_peers_max(const struct teredo_peers *pc)
 	return pc->td ? READ_ONCE(pc->td->cfg_max_peers) :
 			READ_ONCE(teredo_defaults.max_peers);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_max);
 
 unsigned int teredo_peers_queue_max(const struct teredo_peers *pc)
 {
 	return pc->td ? READ_ONCE(pc->td->cfg_peer_queue) :
 			READ_ONCE(teredo_defaults.peer_queue);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_queue_max);
 
 /* Pure decisions */
 
@@ -64,6 +67,7 @@ bool teredo_peer_valid(const struct teredo_peer *p, unsigned long now)
 	       time_before_eq(now, READ_ONCE(p->last_rx) +
 				   TEREDO_PEER_VALID_S * HZ);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_valid);
 
 /**
  * teredo_peer_probe_due() - may a bubble (or echo request) go now?
@@ -84,6 +88,7 @@ int teredo_peer_probe_due(const struct teredo_peer *p, unsigned long now)
 		return 1;
 	return p->probes >= TEREDO_PEER_PROBES ? -1 : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_probe_due);
 
 /**
  * teredo_peer_expired() - may the entry be removed?
@@ -103,6 +108,7 @@ bool teredo_peer_expired(const struct teredo_peer *p, unsigned long now)
 		last = p->last_probe;
 	return time_after(now, last + TEREDO_PEER_EXPIRE_S * HZ);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_expired);
 
 /* The cache core */
 
@@ -125,6 +131,7 @@ struct teredo_peer *teredo_peer_alloc(gfp_t gfp)
 	get_random_bytes(p->nonce, sizeof(p->nonce));
 	return p;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_alloc);
 
 /**
  * teredo_peer_lookup() - find an entry
@@ -138,6 +145,7 @@ struct teredo_peer *teredo_peer_lookup(struct teredo_peers *pc,
 {
 	return rhashtable_lookup(&pc->ht, addr, teredo_peer_params);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_lookup);
 
 static void teredo_peers_set_count(struct teredo_peers *pc, int delta)
 {
@@ -238,6 +246,7 @@ struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,
 				   TEREDO_PEERS_GC_INTERVAL);
 	return p;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_get_locked);
 
 /**
  * teredo_peer_enqueue_locked() - queue a packet for @p
@@ -284,6 +293,7 @@ int teredo_peer_enqueue_locked(struct teredo_peers *pc,
 	__skb_queue_tail(&p->queue, skb);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_enqueue_locked);
 
 /*
  * Remove entries idle for too long: the LRU list is in lru_stamp order,
@@ -319,6 +329,7 @@ void teredo_peers_expire_locked(struct teredo_peers *pc, unsigned long now)
 	__teredo_peers_expire_locked(pc, now, &drops);
 	__skb_queue_purge(&drops);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_expire_locked);
 
 static void __teredo_peers_clear_locked(struct teredo_peers *pc,
 					struct sk_buff_head *drops)
@@ -375,6 +386,7 @@ void teredo_peers_clear(struct teredo_peers *pc)
 	spin_unlock_bh(&pc->lock);
 	teredo_peers_drop_list(pc, &drops);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_clear);
 
 /* No answer, or no probe allowed: hold @p unreachable, drop its queue. */
 void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
@@ -452,6 +464,7 @@ void teredo_peer_touch(struct teredo_peers *pc, struct teredo_peer *p,
 	}
 	spin_unlock_bh(&pc->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peer_touch);
 
 /* Life cycle */
 
@@ -480,6 +493,7 @@ struct teredo_peers *teredo_peers_create(struct teredo_dev *td)
 	INIT_DELAYED_WORK(&pc->work, teredo_peers_work);
 	return pc;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_create);
 
 /**
  * teredo_peers_free() - destroy a cache: no fast path may use it any more
@@ -507,6 +521,7 @@ void teredo_peers_free(struct teredo_peers *pc)
 	teredo_limits_free(pc->limits);
 	kfree(pc);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_free);
 
 /**
  * teredo_peers_init() - give the device its cache (teredo_client_init())

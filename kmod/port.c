@@ -12,6 +12,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/inet.h>
 #include <linux/ipv6.h>
 #include <linux/kobject.h>
@@ -178,6 +179,7 @@ void teredo_pub_init(struct teredo_pub *pub, struct net *net,
 	pub->net = net;
 	pub->dev = dev;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_pub_init);
 
 /**
  * teredo_pub_attach() - make an instance visible
@@ -196,6 +198,7 @@ void teredo_pub_attach(struct teredo_pub *pub)
 	mutex_unlock(&teredo_port_mutex);
 	rcu_assign_pointer(tn->pub, pub);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_pub_attach);
 
 /**
  * teredo_pub_detach() - hide an instance from the getter and the list
@@ -216,6 +219,7 @@ void teredo_pub_detach(struct teredo_pub *pub)
 	list_del_init(&pub->node);
 	mutex_unlock(&teredo_port_mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_pub_detach);
 
 static bool teredo_pub_visible(const struct teredo_pub *pub)
 {
@@ -302,6 +306,7 @@ void teredo_pub_set_port(struct teredo_pub *pub, u16 port)
 	teredo_pub_announce(pub, event, &info);
 	mutex_unlock(&teredo_port_mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_pub_set_port);
 
 /**
  * teredo_pub_set_state() - publish a client state change
@@ -350,6 +355,7 @@ void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
 	}
 	mutex_unlock(&teredo_port_mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_pub_set_state);
 
 /**
  * teredo_publish_state() - the client reports a state change

@@ -17,6 +17,7 @@
  * option lengths), never on well-formed ones Miredo's server sends.
  */
 
+#include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -55,17 +56,20 @@ const struct in6_addr teredo_ll_restricted = {
 	.in6_u.u6_addr8 = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
 			    0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
 };
+EXPORT_SYMBOL_IF_KUNIT(teredo_ll_restricted);
 
 /* fe80::8000:5445:5245:444f, the last six bytes spell "TEREDO" */
 const struct in6_addr teredo_ll_cone = {
 	.in6_u.u6_addr8 = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
 			    0x80, 0, 'T', 'E', 'R', 'E', 'D', 'O' },
 };
+EXPORT_SYMBOL_IF_KUNIT(teredo_ll_cone);
 
 const struct in6_addr teredo_all_routers = {
 	.in6_u.u6_addr8 = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
 			    0, 0, 0, 0, 0, 0, 0, 0x02 },
 };
+EXPORT_SYMBOL_IF_KUNIT(teredo_all_routers);
 
 static u16 get16(const u8 *p)
 {
@@ -139,6 +143,7 @@ void teredo_addr_build(struct in6_addr *addr,
 	copy_inverted(a + 10, &info->mapped_port, 2);
 	copy_inverted(a + 12, &info->mapped_ip, 4);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_build);
 
 /**
  * teredo_addr_parse() - split a Teredo address into its fields
@@ -160,6 +165,7 @@ int teredo_addr_parse(const struct in6_addr *addr,
 	copy_inverted(&info->mapped_ip, a + 12, 4);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_parse);
 
 /**
  * teredo_ipv4_global_unicast() - may the client ever send to @addr?
@@ -191,6 +197,7 @@ bool teredo_ipv4_global_unicast(__be32 addr)
 		return false;
 	return a < 0xe0000000;			/* not 224/4, 240/4 */
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_ipv4_global_unicast);
 
 /**
  * teredo_addr_is_teredo() - is this address in the Teredo prefix?
@@ -202,6 +209,7 @@ bool teredo_addr_is_teredo(const struct in6_addr *addr)
 {
 	return prefix_is_teredo(addr->s6_addr);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_is_teredo);
 
 /**
  * teredo_addr_is_cone() - is this a Teredo address with the cone flag?
@@ -214,6 +222,7 @@ bool teredo_addr_is_cone(const struct in6_addr *addr)
 	return prefix_is_teredo(addr->s6_addr) &&
 	       (get16(addr->s6_addr + 8) & TEREDO_FLAG_CONE);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_is_cone);
 
 /**
  * teredo_addr_matches() - does a Teredo address embed this IPv4 mapping?
@@ -236,6 +245,7 @@ bool teredo_addr_matches(const struct in6_addr *addr, __be32 ip,
 		return false;
 	return info.mapped_ip == ip && info.mapped_port == port;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_matches);
 
 /**
  * teredo_addr_ll_kind() - which Teredo link-local address is this?
@@ -249,6 +259,7 @@ enum teredo_ll_kind teredo_addr_ll_kind(const struct in6_addr *addr)
 {
 	return ll_kind(addr->s6_addr);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_ll_kind);
 
 /**
  * teredo_flags_random() - address flags per RFC 5991 section 4
@@ -262,6 +273,7 @@ u16 teredo_flags_random(bool cone, u16 random)
 {
 	return (cone ? TEREDO_FLAG_CONE : 0) | (random & TEREDO_FLAG_RANDOM_MASK);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_flags_random);
 
 /**
  * teredo_auth_parse() - parse an authentication header
@@ -299,6 +311,7 @@ int teredo_auth_parse(const u8 *buf, size_t len, struct teredo_auth *auth)
 	auth->confirmation = buf[hlen - 1];
 	return hlen;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_auth_parse);
 
 /**
  * teredo_auth_build() - write an authentication header
@@ -324,6 +337,7 @@ int teredo_auth_build(u8 *buf, size_t len, const u8 *nonce, u8 confirmation)
 	buf[4 + TEREDO_NONCE_LEN] = confirmation;
 	return TEREDO_AUTH_MIN_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_auth_build);
 
 /**
  * teredo_origin_parse() - parse an origin indication
@@ -350,6 +364,7 @@ int teredo_origin_parse(const u8 *buf, size_t len, __be32 *ip,
 	copy_inverted(ip, buf + 4, 4);
 	return TEREDO_ORIGIN_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_origin_parse);
 
 /**
  * teredo_origin_build() - write an origin indication
@@ -370,6 +385,7 @@ int teredo_origin_build(u8 *buf, size_t len, __be32 ip, __be16 port)
 	copy_inverted(buf + 4, &ip, 4);
 	return TEREDO_ORIGIN_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_origin_build);
 
 /* One's complement sum of big-endian 16-bit words, odd byte padded. */
 static u64 csum_add(u64 sum, const u8 *p, size_t len)
@@ -431,6 +447,7 @@ __sum16 teredo_csum_ipv6(const struct in6_addr *saddr,
 	memcpy(&sum, wire, sizeof(sum));
 	return sum;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_csum_ipv6);
 
 static void ip6_hdr_put(u8 *p, u16 plen, u8 nexthdr, u8 hop_limit,
 			const struct in6_addr *src, const struct in6_addr *dst)
@@ -557,6 +574,7 @@ int teredo_classify(const u8 *buf, size_t len, struct teredo_pkt *pkt)
 		pkt->kind = TEREDO_PKT_DATA;
 	return pkt->kind;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_classify);
 
 /**
  * teredo_build_rs() - write a qualification router solicitation
@@ -592,6 +610,7 @@ int teredo_build_rs(u8 *buf, size_t len, bool cone, const u8 *nonce)
 				  IPPROTO_ICMPV6, rs, RS_MSG_LEN));
 	return TEREDO_RS_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_build_rs);
 
 /* Walks the RA's options; pi and mtu are set to what was found. */
 static int ra_options(const u8 *opt, size_t rem, const u8 **pi, u32 *mtu)
@@ -720,6 +739,7 @@ int teredo_parse_ra(const u8 *buf, size_t len, const u8 *nonce,
 	ra->cone = kind == TEREDO_LL_CONE;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_parse_ra);
 
 /**
  * teredo_build_bubble() - write a bubble
@@ -743,6 +763,7 @@ int teredo_build_bubble(u8 *buf, size_t len, const struct in6_addr *src,
 	ip6_hdr_put(buf, 0, IPPROTO_NONE, BUBBLE_HOP_LIMIT, &s, &d);
 	return TEREDO_BUBBLE_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_build_bubble);
 
 /**
  * teredo_is_bubble() - is this IPv6 packet a bubble?
@@ -757,6 +778,7 @@ bool teredo_is_bubble(const u8 *ip6, size_t len)
 	return ip6_check(ip6, len) == TEREDO_IPV6_HLEN &&
 	       ip6[IP6_NEXTHDR] == IPPROTO_NONE;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_is_bubble);
 
 /**
  * teredo_build_echo() - write the ICMPv6 echo request of relay discovery
@@ -792,6 +814,7 @@ int teredo_build_echo(u8 *buf, size_t len, const struct in6_addr *src,
 				    TEREDO_ECHO_DATA_LEN));
 	return TEREDO_ECHO_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_build_echo);
 
 /**
  * teredo_parse_echo_reply() - is this the reply to our echo request?
@@ -829,3 +852,4 @@ int teredo_parse_echo_reply(const u8 *ip6, size_t len, const u8 *nonce)
 		return -EPERM;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_parse_echo_reply);

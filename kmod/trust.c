@@ -6,6 +6,7 @@
  * IPv4 address that is not global unicast, whoever names it.
  */
 
+#include <kunit/visibility.h>
 #include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/random.h>
@@ -29,6 +30,7 @@ bool teredo_addr_info_global(const struct teredo_addr_info *info)
 	       teredo_ipv4_global_unicast(info->mapped_ip) &&
 	       teredo_ipv4_global_unicast(info->server);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_addr_info_global);
 
 /**
  * teredo_ipv6_src_bad() - can no node send from @src?
@@ -49,6 +51,7 @@ bool teredo_ipv6_src_bad(const struct in6_addr *src,
 	return v4compat || ipv6_addr_v4mapped(src) ||
 	       ipv6_addr_is_multicast(src) || ipv6_addr_equal(src, self);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_ipv6_src_bad);
 
 /**
  * teredo_rx_verdict() - the receive rules of RFC 4380 5.2.3 / Miredo
@@ -90,6 +93,7 @@ enum teredo_rx_verdict teredo_rx_verdict(const struct teredo_rx_facts *f,
 	/* Client case 6: a native source through a relay not (yet) ours */
 	return TEREDO_RX_QUEUE_PROBE;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_rx_verdict);
 
 /* The probe budget */
 
@@ -101,12 +105,14 @@ void teredo_probe_key_mapping(struct teredo_probe_key *k, __be32 ip,
 	k->addr.s6_addr16[5] = htons(0xffff);
 	k->addr.s6_addr32[3] = ip;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_probe_key_mapping);
 
 void teredo_probe_key_native(struct teredo_probe_key *k,
 			     const struct in6_addr *addr)
 {
 	k->addr = *addr;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_probe_key_native);
 
 /**
  * teredo_limits_alloc() - a fresh probe budget: a full bucket, no peer
@@ -126,11 +132,13 @@ struct teredo_limits *teredo_limits_alloc(void)
 	l->tokens = TEREDO_PROBE_BURST;
 	return l;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_limits_alloc);
 
 void teredo_limits_free(struct teredo_limits *l)
 {
 	kvfree(l);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_limits_free);
 
 static void teredo_probe_slots(const struct teredo_limits *l,
 			       const struct teredo_probe_key *k,
@@ -214,6 +222,7 @@ out:
 	spin_unlock_bh(&l->lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_probe_allow);
 
 /**
  * teredo_probe_answered() - @k answered: its probes are no longer owed
@@ -235,3 +244,4 @@ void teredo_probe_answered(struct teredo_limits *l,
 	l->slot[idx[1]].count = 0;
 	spin_unlock_bh(&l->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_probe_answered);

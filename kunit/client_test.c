@@ -5,6 +5,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/in6.h>
 
 #include "client.h"
@@ -98,4 +99,6 @@ static struct kunit_suite teredo_client_suite = {
 
 kunit_test_suite(teredo_client_suite);
 
+MODULE_DESCRIPTION("KUnit tests for the Teredo client state machine helpers");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -9,6 +9,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/in.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -347,4 +348,6 @@ static struct kunit_suite teredo_nf_suite = {
 
 kunit_test_suite(teredo_nf_suite);
 
+MODULE_DESCRIPTION("KUnit tests for the Teredo conntrack helper parser");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -5,6 +5,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/errno.h>
 
 #include "params.h"
@@ -89,4 +90,6 @@ static struct kunit_suite teredo_params_suite = {
 
 kunit_test_suite(teredo_params_suite);
 
+MODULE_DESCRIPTION("KUnit tests for teredo module parameter validation");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -7,6 +7,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/in6.h>
 #include <linux/jiffies.h>
 #include <linux/skbuff.h>
@@ -424,4 +425,6 @@ static struct kunit_suite teredo_peer_suite = {
 
 kunit_test_suite(teredo_peer_suite);
 
+MODULE_DESCRIPTION("KUnit tests for the Teredo peer cache");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

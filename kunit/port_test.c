@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/kthread.h>
@@ -362,4 +363,6 @@ static struct kunit_suite teredo_port_suite = {
 
 kunit_test_suite(teredo_port_suite);
 
+MODULE_DESCRIPTION("KUnit tests for Teredo port publication");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -11,6 +11,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/errno.h>
 #include <linux/in6.h>
 #include <linux/slab.h>
@@ -1700,4 +1701,6 @@ kunit_test_suites(&teredo_proto_addr_suite, &teredo_proto_hdr_suite,
 		  &teredo_proto_ra_suite, &teredo_proto_bubble_suite,
 		  &teredo_proto_echo_suite, &teredo_proto_classify_suite);
 
+MODULE_DESCRIPTION("KUnit tests for the Teredo wire format");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
 #include <linux/jiffies.h>
@@ -382,4 +383,6 @@ static struct kunit_suite teredo_trust_suite = {
 
 kunit_test_suite(teredo_trust_suite);
 
+MODULE_DESCRIPTION("KUnit tests for the Teredo receive trust rules");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
