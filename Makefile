@@ -1,18 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# kteredo: make | demo | check | kunit | e2e | bench | fuzz | lint |
-#          install | deps | clean
+# kteredo: make | demo | check | kunit | e2e | kernel | bench | fuzz |
+#          lint | install | deps | clean
 #
 # Modules are built against the newest installed Debian kernel that has
 # headers and an image (scripts/kver.sh); KVER= or KDIR= override it.
+# KUnit and the e2e tests run on the debug kernel of scripts/kernel.sh;
+# E2E_KERNEL=stock runs the e2e tests on Debian's kernel instead.
 
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
 
-.PHONY: all modules userspace deps demo check kunit e2e bench fuzz lint \
-	sparse install clean
+E2E_KERNEL ?= debug
+export E2E_KERNEL
+
+.PHONY: all modules userspace deps demo check kunit e2e kernel bench fuzz \
+	lint sparse install clean
 
 all: modules userspace
 
@@ -34,6 +39,9 @@ demo: deps
 
 kunit: deps
 	scripts/kunit.sh
+
+kernel: deps
+	scripts/kernel.sh --print
 
 e2e: deps
 	$(MAKE) all

@@ -83,6 +83,14 @@ rc=$?
 [ "$rc" = 125 ] && grep -q 'rig self-test' "$logdir/vm-report.log"
 result vm-detects-kernel-reports $? "$logdir/vm-report.log"
 
+# --- and so must a leak: kmemleak-test.ko leaks on purpose -------------------
+scripts/vm.sh -d -t 300 sh -c 'scripts/kmemleak.sh clear &&
+	modprobe kmemleak-test && rmmod kmemleak-test &&
+	! scripts/kmemleak.sh check' >"$logdir/vm-kmemleak.log" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q 'leaked objects' "$logdir/vm-kmemleak.log"
+result vm-detects-kmemleak $? "$logdir/vm-kmemleak.log"
+
 # --- end-to-end tests in the VM ---------------------------------------------
 scripts/e2e/run.sh >"$logdir/e2e.log" 2>&1
 rc=$?

@@ -1,14 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's kernel in QEMU (TCG) and run one command as root inside.
+# Boot a kernel in QEMU (TCG) and run one command as root inside.
 #
-#   scripts/vm.sh [-t SECONDS] [-m MEGABYTES] [-k BZIMAGE] COMMAND [ARG...]
+#   scripts/vm.sh [-d] [-t SECONDS] [-m MEGABYTES] COMMAND [ARG...]
+#
+# Without -d the kernel is Debian's (scripts/kver.sh, or KVER=), what users
+# run; with -d it is the debug kernel of scripts/kernel.sh (KASAN, UBSAN,
+# kmemleak, lockdep, KUnit), which that script builds or updates first.
 #
 # No disk image: the host's / is exported read-only over 9p and mounted
 # under a tmpfs overlay, so the repository is at the same path inside and
-# writes vanish at power-off. kmod/**/*.ko are installed into the guest's
-# /lib/modules/$KVER/extra and depmod'ed, so "modprobe teredo" works.
+# writes vanish at power-off. The project's modules built for that kernel
+# (kmod/**/*.ko for Debian's; the debug build's kmod/ and kunit/ modules
+# for -d) are installed into the guest's /lib/modules/$KVER/extra and
+# depmod'ed, so "modprobe teredo" works.
 # A second, writable 9p share carries the command, its exit status and the
 # guest's kernel log back to the host.
 #
@@ -54,7 +60,11 @@ if [ "${1:-}" = --guest ]; then
 	ip link set lo up
 	# depmod ran on the host (see below): under TCG over 9p it takes minutes.
 	kver=$(uname -r)
+	mkdir -p "/lib/modules/$kver"
 	cp -r "$out/modroot/lib/modules/$kver/extra" "/lib/modules/$kver/"
+	# the debug kernel's own modules; Debian's are on the 9p root
+	[ -L "$out/modroot/lib/modules/$kver/kernel" ] ||
+		cp -r "$out/modroot/lib/modules/$kver/kernel" "/lib/modules/$kver/"
 	cp "$out/modroot/lib/modules/$kver"/modules.* "/lib/modules/$kver/"
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	export HOME=/root KTEREDO_TOP="$top" KTEREDO_VM=1
@@ -69,29 +79,48 @@ if [ "${1:-}" = --guest ]; then
 	sleep 1	# let dmesg -w drain the last lines
 	sync
 	echo o >/proc/sysrq-trigger
-	sleep 10
+	# Builtins only from here: the 9p root goes away under us, and PID 1
+	# faulting on a page of /bin/bash would panic the guest on its way out.
+	SECONDS=0
+	while [ "$SECONDS" -lt 10 ]; do :; done
 	exit 0
 fi
 
 # ---- host side ------------------------------------------------------------
 timeout=600
-mem=1024
-kernel=
-while getopts t:m:k: opt; do
+mem=
+debug=
+while getopts dt:m: opt; do
 	case $opt in
+	d) debug=1 ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
-	k) kernel=$OPTARG ;;
-	*) echo "usage: $0 [-t SECONDS] [-m MB] [-k BZIMAGE] CMD [ARG...]" >&2
+	*) echo "usage: $0 [-d] [-t SECONDS] [-m MB] CMD [ARG...]" >&2
 	   exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "vm: no command" >&2; exit 2; }
 
-kver=${KVER:-$("$top/scripts/kver.sh")}
-kernel=${kernel:-/boot/vmlinuz-$kver}
 cache=${KTEREDO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kteredo}
+if [ -n "$debug" ]; then
+	# KVER, IMAGE, MODROOT (the kernel's own modules) and MODULES (ours)
+	eval "$("$top/scripts/kernel.sh" --print)"
+	kver=$KVER
+	kernel=$IMAGE
+	kmods=("$MODULES/kmod" "$MODULES/kunit")
+	# KASAN's shadow and kmemleak's metadata need room
+	mem=${mem:-2048}
+	# everything the initramfs needs is built in
+	initrd_mods=
+else
+	kver=${KVER:-$("$top/scripts/kver.sh")}
+	kernel=/boot/vmlinuz-$kver
+	MODROOT=
+	kmods=("$top/kmod")
+	mem=${mem:-1024}
+	initrd_mods="virtio_pci 9pnet_virtio 9p overlay"
+fi
 initrd=$cache/initramfs-$kver.cpio.gz
 
 # The initramfs only has to get to the 9p root: busybox and the modules
@@ -103,7 +132,7 @@ build_initrd() {
 		"$d/host" "$d/rw" "$d/newroot"
 	cp /bin/busybox "$d/bin/busybox"
 	: >"$d/mods/order"
-	for m in virtio_pci 9pnet_virtio 9p overlay; do
+	for m in $initrd_mods; do
 		/sbin/modprobe -S "$kver" --show-depends "$m" |
 			awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r m; do
@@ -147,10 +176,16 @@ trap 'rm -rf "$out"' EXIT
 # The project's modules, with a modules.dep made here for the guest.
 mr=$out/modroot/lib/modules/$kver
 mkdir -p "$mr/extra/kteredo"
-find "$top/kmod" -name '*.ko' -exec cp {} "$mr/extra/kteredo/" \;
-ln -s "/lib/modules/$kver/kernel" "$mr/kernel"
-cp "/lib/modules/$kver"/modules.order "/lib/modules/$kver"/modules.builtin* \
-	"$mr/"
+find "${kmods[@]}" -name '*.ko' -exec cp {} "$mr/extra/kteredo/" \;
+if [ -n "$MODROOT" ]; then
+	cp -r "$MODROOT/lib/modules/$kver/kernel" "$mr/kernel"
+	cp "$MODROOT/lib/modules/$kver"/modules.order \
+		"$MODROOT/lib/modules/$kver"/modules.builtin* "$mr/"
+else
+	ln -s "/lib/modules/$kver/kernel" "$mr/kernel"
+	cp "/lib/modules/$kver"/modules.order \
+		"/lib/modules/$kver"/modules.builtin* "$mr/"
+fi
 /sbin/depmod -b "$out/modroot" "$kver"
 
 # The command, quoted, as the guest's bash will read it.

@@ -7,21 +7,35 @@
 #
 # Prints "PASS e2e/NAME" or "FAIL e2e/NAME" per test (a failing test's
 # output above its line), then "N passed, N failed". A kernel report in
-# dmesg during a test fails that test. E2E_TIMEOUT: seconds per test
-# (300); E2E_VERBOSE=1: a passing test's "# " lines too.
+# dmesg during a test fails that test, and so does, on a kernel with
+# kmemleak, an object the test leaked (cleared before, two scans after).
+#
+# E2E_KERNEL: debug (the default: scripts/kernel.sh's KASAN/UBSAN/kmemleak/
+# lockdep kernel) or stock (Debian's, what users run). E2E_TIMEOUT: seconds
+# per test (300, 600 on the debug kernel); E2E_VERBOSE=1: a passing test's
+# "# " lines too.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-per_test=${E2E_TIMEOUT:-300}
 
 if [ "${1:-}" != --guest ]; then
+	case ${E2E_KERNEL:-debug} in
+	debug) vmopt=-d; per_test=${E2E_TIMEOUT:-600} ;;
+	stock) vmopt=; per_test=${E2E_TIMEOUT:-300} ;;
+	*) echo "e2e: E2E_KERNEL is debug or stock" >&2; exit 2 ;;
+	esac
 	n=$(ls "$here"/test-*.sh | wc -l)
 	# one boot, plus each test's own bound
-	exec "$here/../vm.sh" -t $((120 + n * per_test)) env \
+	exec "$here/../vm.sh" $vmopt -t $((300 + n * per_test)) env \
 		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
 		"$here/run.sh" --guest "$@"
 fi
 shift
+per_test=$E2E_TIMEOUT
+kmemleak=$here/../kmemleak.sh
+kl=
+[ -e /sys/kernel/debug/kmemleak ] && kl=", kmemleak scan per test"
+echo "# e2e: kernel $(uname -r)$kl"
 
 tests=()
 if [ $# -eq 0 ]; then
@@ -46,6 +60,7 @@ failed=0
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	name=${name#test-}
+	"$kmemleak" clear
 	before=$(dmesg | grep -cE "$KTEREDO_REPORTS")
 	dmesg_lines=$(dmesg | wc -l)
 	log=$(mktemp)
@@ -55,10 +70,12 @@ for t in "${tests[@]}"; do
 	secs=$(($(date +%s) - start))
 	after=$(dmesg | grep -cE "$KTEREDO_REPORTS")
 	# modules a test left loaded would leak into the next one
-	for m in teredo_port_sample nf_conntrack_teredo teredo; do
+	for m in teredo_port_sample teredo_exception_sample \
+		 nf_conntrack_teredo teredo; do
 		rmmod "$m" 2>/dev/null
 	done
-	if [ "$rc" = 0 ] && [ "$after" = "$before" ]; then
+	leaks=$("$kmemleak" check)
+	if [ "$rc" = 0 ] && [ "$after" = "$before" ] && [ -z "$leaks" ]; then
 		passed=$((passed + 1))
 		[ -n "${E2E_VERBOSE:-}" ] && grep '^# ' "$log" | sed 's/^/    /'
 		echo "PASS e2e/$name (${secs}s)"
@@ -70,6 +87,9 @@ for t in "${tests[@]}"; do
 			echo "    kernel report during the test:"
 			dmesg | tail -n +"$((dmesg_lines + 1))" | sed 's/^/    /' |
 				head -n 80
+		fi
+		if [ -n "$leaks" ]; then
+			echo "$leaks" | sed 's/^/    /'
 		fi
 		echo "FAIL e2e/$name (${secs}s, status $rc)"
 	fi
