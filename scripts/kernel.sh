@@ -40,8 +40,9 @@ if [ ! -e "$stamp" ] || [ "$tarball" -nt "$stamp" ]; then
 	tar -C "$cache" -xf "$tarball"
 	touch "$stamp"
 fi
-# A tree an older scripts/kunit.sh wired kteredo into: make it pristine,
-# the modules are built out of tree now.
+# What an older scripts/kunit.sh left: its own kernel build, and kteredo
+# wired into the tree. The modules are built out of tree now.
+rm -rf "$cache/kunit-build" "$cache/kunit.lock"
 if [ -e "$src/drivers/net/kteredo" ] ||
    grep -q kteredo "$src/drivers/net/Kconfig" "$src/drivers/net/Makefile"; then
 	rm -rf "$src/drivers/net/kteredo"
