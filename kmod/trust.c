@@ -140,15 +140,16 @@ void teredo_limits_free(struct teredo_limits *l)
 }
 EXPORT_SYMBOL_IF_KUNIT(teredo_limits_free);
 
-static void teredo_probe_slots(const struct teredo_limits *l,
-			       const struct teredo_probe_key *k,
-			       unsigned int idx[2])
+VISIBLE_IF_KUNIT void teredo_probe_slots(const struct teredo_limits *l,
+					 const struct teredo_probe_key *k,
+					 unsigned int idx[2])
 {
 	u64 h = siphash(&k->addr, sizeof(k->addr), &l->key);
 
 	idx[0] = (u32)h & (TEREDO_PROBE_SLOTS - 1);
 	idx[1] = (u32)(h >> 32) & (TEREDO_PROBE_SLOTS - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_probe_slots);
 
 /* Probes counted in @s that still hold its peers back at @now. */
 static u32 teredo_probe_slot_count(const struct teredo_probe_slot *s,
@@ -186,12 +187,16 @@ int teredo_probe_allow(struct teredo_limits *l,
 
 	teredo_probe_slots(l, k, idx);
 	spin_lock_bh(&l->lock);
-	for (i = 0; i < 2; i++) {
-		if (teredo_probe_slot_count(&l->slot[idx[i]], now) >=
-		    TEREDO_PROBES_UNANSWERED) {
-			err = -EDQUOT;
-			goto out;
-		}
+	/*
+	 * The smaller count: each slot holds all of @k's probes plus those
+	 * of whoever shares it, so either is an upper bound; the larger one
+	 * would hold a peer back for a stranger's probes.
+	 */
+	if (min(teredo_probe_slot_count(&l->slot[idx[0]], now),
+		teredo_probe_slot_count(&l->slot[idx[1]], now)) >=
+	    TEREDO_PROBES_UNANSWERED) {
+		err = -EDQUOT;
+		goto out;
 	}
 	if (time_after(now, l->stamp)) {
 		elapsed = min_t(unsigned long, now - l->stamp,

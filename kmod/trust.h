@@ -98,8 +98,10 @@ struct teredo_probe_slot {
  * @stamp: jiffies of the last refill of @tokens
  * @tokens: probe packets that may go now
  * @slot: unanswered probes per peer, a count-min sketch: each peer has
- *	two slots and is held at the larger count, so that peers sharing a
- *	slot can only be held back sooner, never let through more often
+ *	two slots and is held at the smaller count, which is never below its
+ *	own, so that peers sharing slots can only be held back sooner, never
+ *	let through more often; a stranger holds a peer back only by
+ *	sharing both its slots
  *
  * It outlives the peer cache's entries, so that neither eviction nor
  * expiry forgets a peer that did not answer.
@@ -119,5 +121,9 @@ int teredo_probe_allow(struct teredo_limits *l,
 		       unsigned int packets, unsigned long now);
 void teredo_probe_answered(struct teredo_limits *l,
 			   const struct teredo_probe_key *k);
+#if IS_ENABLED(CONFIG_KUNIT)
+void teredo_probe_slots(const struct teredo_limits *l,
+			const struct teredo_probe_key *k, unsigned int idx[2]);
+#endif
 
 #endif /* _TEREDO_TRUST_H */

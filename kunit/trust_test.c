@@ -352,15 +352,67 @@ static void teredo_trust_probe_rate(struct kunit *test)
 			sent++;
 	}
 	KUNIT_EXPECT_EQ(test, sent, (unsigned int)TEREDO_PROBE_RATE);
-	/* probes the bucket refused are not counted against their peer */
+	teredo_limits_free(l);
+}
+
+/*
+ * Probes the bucket refused are not counted against their peer. A budget
+ * of its own, emptied by hand: peers probed to empty it would share the
+ * peer's slots one run in a few thousand.
+ */
+static void teredo_trust_probe_refused_free(struct kunit *test)
+{
+	struct teredo_limits *l = limits(test);
+	unsigned long now = jiffies;
+	struct teredo_probe_key k;
+	unsigned int i;
+
+	l->tokens = 0;
+	l->stamp = now;
 	teredo_probe_key_mapping(&k, ip4("203.0.113.201"), htons(1));
 	for (i = 0; i < 10; i++)
-		KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &k, 1, now + HZ),
+		KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &k, 1, now),
 				-EBUSY);
 	for (i = 0; i < TEREDO_PROBES_UNANSWERED; i++)
 		KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &k, 1,
 							 now + (100 + i) * HZ),
 				0);
+	KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &k, 1, now + 110 * HZ),
+			-EDQUOT);
+	teredo_limits_free(l);
+}
+
+/*
+ * A peer that shares one of its two slots with a peer that had all its
+ * probes still gets all of its own: a stranger does not hold it back.
+ */
+static void teredo_trust_probe_shared_slot(struct kunit *test)
+{
+	struct teredo_limits *l = limits(test);
+	unsigned int p[2], q[2], i, shared = 0;
+	unsigned long now = jiffies;
+	struct teredo_probe_key kp, kq;
+
+	teredo_probe_key_mapping(&kp, ip4("203.0.113.1"), htons(3544));
+	teredo_probe_slots(l, &kp, p);
+	/* one in 4096 candidates shares a slot: 2^20 tries cannot all miss */
+	for (i = 0; i < (1U << 20) && !shared; i++) {
+		teredo_probe_key_mapping(&kq, htonl(0xc6336400 | (i >> 16)),
+					 htons(i & 0xffff));
+		teredo_probe_slots(l, &kq, q);
+		shared = (q[0] == p[0] || q[0] == p[1]) +
+			 (q[1] == p[0] || q[1] == p[1]);
+		if (q[0] == q[1] || p[0] == p[1] || shared != 1)
+			shared = 0;
+	}
+	KUNIT_ASSERT_EQ(test, shared, 1U);
+	for (i = 0; i < TEREDO_PROBES_UNANSWERED; i++)
+		KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &kp, 1, now), 0);
+	KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &kp, 1, now), -EDQUOT);
+	for (i = 0; i < TEREDO_PROBES_UNANSWERED; i++)
+		KUNIT_EXPECT_EQ_MSG(test, teredo_probe_allow(l, &kq, 1, now), 0,
+				    "probe %u to the peer sharing a slot", i);
+	KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &kq, 1, now), -EDQUOT);
 	teredo_limits_free(l);
 }
 
@@ -373,6 +425,8 @@ static struct kunit_case teredo_trust_cases[] = {
 	KUNIT_CASE(teredo_trust_bubble_clock),
 	KUNIT_CASE(teredo_trust_bubble_clock_window),
 	KUNIT_CASE(teredo_trust_probe_rate),
+	KUNIT_CASE(teredo_trust_probe_refused_free),
+	KUNIT_CASE(teredo_trust_probe_shared_slot),
 	{}
 };
 

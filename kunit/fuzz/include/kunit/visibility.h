@@ -7,6 +7,7 @@
 #ifndef _TEREDO_FUZZ_KUNIT_VISIBILITY_H
 #define _TEREDO_FUZZ_KUNIT_VISIBILITY_H
 
+#define VISIBLE_IF_KUNIT		static
 #define EXPORT_SYMBOL_IF_KUNIT(sym)	extern __typeof__(sym) sym
 
 #endif
