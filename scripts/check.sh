@@ -133,12 +133,13 @@ e2e() {	# e2e NAME KERNEL [TEST...]: one VM run, its lines renamed NAME/
 	fi
 }
 
-# The whole suite on Debian's kernel, what users run. KUnit already runs
-# on the debug kernel; the e2e suite moves there (make e2e does so today)
-# once it has run clean there within CI's time, and this becomes the
-# smoke test of the main paths on Debian's kernel.
-e2e e2e stock
+# The whole suite on the debug kernel, with a kmemleak scan per test ...
+e2e e2e debug
 phase e2e
+# ... and the main paths once more on Debian's kernel, the one users run.
+e2e e2e-stock stock client-qualify peer-kteredo peer-miredo nft-qualify \
+	dev-lifecycle
+phase e2e-stock
 echo "# phase total: $(($(date +%s) - t0))s"
 echo "logs: $logdir"
 echo "$passed passed, $failed failed"
