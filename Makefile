@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# kteredo: make | demo | check | kunit | e2e | kernel | bench | fuzz |
-#          lint | install | deps | clean
+# kteredo: make | demo | check | kunit | e2e | kernel | bench | stress |
+#          fuzz | lint | install | deps | clean
 #
 # Modules are built against the newest installed Debian kernel that has
 # headers and an image (scripts/kver.sh); KVER= or KDIR= override it.
@@ -16,8 +16,8 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
 E2E_KERNEL ?= debug
 export E2E_KERNEL
 
-.PHONY: all modules userspace deps demo check kunit e2e kernel bench fuzz \
-	lint sparse install clean
+.PHONY: all modules userspace deps demo check kunit e2e kernel bench stress \
+	fuzz lint sparse install clean
 
 all: modules userspace
 
@@ -51,6 +51,12 @@ bench: deps
 	$(MAKE) all
 	scripts/bench.sh
 
+# the stress tests at full size on the debug kernel, with their figures
+stress: deps
+	$(MAKE) all
+	E2E_STRESS=full E2E_VERBOSE=1 E2E_TIMEOUT=$${E2E_TIMEOUT:-3600} \
+		scripts/e2e/run.sh 'stress-*'
+
 fuzz:
 	$(MAKE) -C kunit/fuzz run
 
@@ -67,4 +73,5 @@ install: modules
 clean:
 	$(KMAKE) clean
 	$(MAKE) -C userspace clean
+	$(MAKE) -C scripts/stress clean
 	rm -rf build

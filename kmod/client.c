@@ -401,7 +401,7 @@ void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
 	}
 	spin_unlock(&c->lock);
 	if (ok) {
-		consume_skb(skb);
+		teredo_consume(td, skb);
 		return;
 	}
 bad:

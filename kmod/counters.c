@@ -67,6 +67,20 @@ void teredo_count(struct teredo_dev *td, enum teredo_drop_reason reason)
 }
 
 /**
+ * teredo_consume() - free a received packet the client used itself
+ * @td: the device
+ * @skb: an RA, a bubble or a relay's echo reply, freed
+ *
+ * Counted in ethtool -S rx_consumed, so that what the socket received adds
+ * up: delivered + dropped + consumed + queued.
+ */
+void teredo_consume(struct teredo_dev *td, struct sk_buff *skb)
+{
+	atomic64_inc(&td->rx_consumed);
+	consume_skb(skb);
+}
+
+/**
  * teredo_drop_count() - how many times @reason was counted on @td
  * @td: the device
  * @reason: the drop reason
@@ -78,10 +92,16 @@ u64 teredo_drop_count(struct teredo_dev *td, enum teredo_drop_reason reason)
 	return atomic64_read(&td->drops[reason]);
 }
 
-/* ethtool -S: the drop counters, one per reason */
+/*
+ * ethtool -S: the drop counters, one per reason, then rx_consumed and the
+ * bytes (truesize) the peer queues hold now
+ */
+#define TEREDO_ETHTOOL_EXTRA	2
+
 static int teredo_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? __TEREDO_DROP_MAX : -EOPNOTSUPP;
+	return sset == ETH_SS_STATS ? __TEREDO_DROP_MAX + TEREDO_ETHTOOL_EXTRA :
+				      -EOPNOTSUPP;
 }
 
 static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
@@ -92,6 +112,8 @@ static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 		return;
 	for (i = 0; i < __TEREDO_DROP_MAX; i++)
 		ethtool_sprintf(&buf, "drop_%s", teredo_drop_names[i]);
+	ethtool_sprintf(&buf, "rx_consumed");
+	ethtool_sprintf(&buf, "peer_queue_bytes");
 }
 
 static void teredo_get_ethtool_stats(struct net_device *dev,
@@ -102,6 +124,8 @@ static void teredo_get_ethtool_stats(struct net_device *dev,
 
 	for (i = 0; i < __TEREDO_DROP_MAX; i++)
 		data[i] = teredo_drop_count(td, i);
+	data[i++] = atomic64_read(&td->rx_consumed);
+	data[i++] = READ_ONCE(td->queued_bytes);
 }
 
 const struct ethtool_ops teredo_ethtool_ops = {

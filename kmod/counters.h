@@ -2,8 +2,11 @@
 /*
  * The counters (counters.c): why the client dropped a packet or did not
  * send one, per device, shown in sysfs teredo/drops as "name count" and
- * by ethtool -S as drop_<name>. Low in the include graph: every file
- * counts its own drops, and this header needs none of the others.
+ * by ethtool -S as drop_<name>; and what the client took for itself.
+ * Each datagram the socket receives is delivered (rx_packets), dropped
+ * (rx_dropped and one reason), consumed (rx_consumed), or still queued.
+ * Low in the include graph: every file counts its own drops, and this
+ * header needs none of the others.
  * Add a reason here and its name in teredo_drop_names[] (counters.c).
  */
 #ifndef _TEREDO_COUNTERS_H
@@ -47,6 +50,7 @@ extern const struct ethtool_ops teredo_ethtool_ops;
 void teredo_drop(struct teredo_dev *td, struct sk_buff *skb,
 		 enum teredo_drop_reason reason, bool rx);
 void teredo_count(struct teredo_dev *td, enum teredo_drop_reason reason);
+void teredo_consume(struct teredo_dev *td, struct sk_buff *skb);
 u64 teredo_drop_count(struct teredo_dev *td, enum teredo_drop_reason reason);
 
 #endif /* _TEREDO_COUNTERS_H */

@@ -81,6 +81,8 @@ struct teredo_dev {
 	struct teredo_pub pub;
 	struct gro_cells gro_cells;
 	atomic64_t drops[__TEREDO_DROP_MAX];
+	atomic64_t rx_consumed;		/* counters.c */
+	u32 queued_bytes;		/* peer.c's total, WRITE_ONCE */
 	void *client;			/* owned by the client code */
 	struct teredo_peers *peers;	/* owned by peer.c */
 };

@@ -154,6 +154,13 @@ static void teredo_peers_set_count(struct teredo_peers *pc, int delta)
 		WRITE_ONCE(pc->td->pub.peers, pc->count);
 }
 
+static void teredo_peers_set_qbytes(struct teredo_peers *pc, unsigned int n)
+{
+	pc->qbytes = n;
+	if (pc->td)
+		WRITE_ONCE(pc->td->queued_bytes, n);
+}
+
 /* Take the head of @p's queue off it and off the books. */
 static struct sk_buff *teredo_peer_dequeue_locked(struct teredo_peers *pc,
 						  struct teredo_peer *p)
@@ -165,7 +172,7 @@ static struct sk_buff *teredo_peer_dequeue_locked(struct teredo_peers *pc,
 		return NULL;
 	cb = TEREDO_PEER_CB(skb);
 	p->qbytes -= cb->charge;
-	pc->qbytes -= cb->charge;
+	teredo_peers_set_qbytes(pc, pc->qbytes - cb->charge);
 	if (cb->incoming) {
 		p->nrx--;
 		if (cb->unverified)
@@ -282,7 +289,7 @@ int teredo_peer_enqueue_locked(struct teredo_peers *pc,
 	TEREDO_PEER_CB(skb)->unverified = unverified;
 	TEREDO_PEER_CB(skb)->charge = size;
 	p->qbytes += size;
-	pc->qbytes += size;
+	teredo_peers_set_qbytes(pc, pc->qbytes + size);
 	if (incoming) {
 		p->nrx++;
 		if (unverified)

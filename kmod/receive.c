@@ -172,7 +172,7 @@ static void teredo_peer_rcv_indirect(struct teredo_dev *td,
 	}
 	__skb_queue_head_init(&out);
 	teredo_peer_bubble(&out, &self->addr, &ip6->saddr, ip, port);
-	consume_skb(skb);
+	teredo_consume(td, skb);
 	teredo_xmit_list(td, &out);
 }
 
@@ -259,7 +259,7 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		teredo_peer_touch(pc, p, now);
 		rcu_read_unlock();
 		if (bubble)
-			consume_skb(skb);
+			teredo_consume(td, skb);
 		else
 			teredo_deliver(td, skb, pkt);
 		return;
@@ -268,7 +268,7 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 
 	switch (verdict) {
 	case TEREDO_RX_IGNORE:
-		consume_skb(skb);
+		teredo_consume(td, skb);
 		return;
 	case TEREDO_RX_UNTRUSTED:
 		teredo_drop(td, skb, why, true);
@@ -349,7 +349,7 @@ unlock:
 	}
 	if (skb) {
 		if (bubble || verdict == TEREDO_RX_TRUST_RELAY)
-			consume_skb(skb);	/* ours, not the stack's */
+			teredo_consume(td, skb);	/* not the stack's */
 		else
 			teredo_deliver(td, skb, pkt);
 	}

@@ -13,7 +13,8 @@
 # E2E_KERNEL: debug (the default: scripts/kernel.sh's KASAN/UBSAN/kmemleak/
 # lockdep kernel) or stock (Debian's, what users run). E2E_TIMEOUT: seconds
 # per test (300, 600 on the debug kernel); E2E_VERBOSE=1: a passing test's
-# "# " lines too.
+# "# " lines too; E2E_STRESS=full: the stress tests at full size (make
+# stress), not the tenth make check runs.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,11 +25,13 @@ if [ "${1:-}" != --guest ]; then
 	stock) vmopt=; per_test=${E2E_TIMEOUT:-300} ;;
 	*) echo "e2e: E2E_KERNEL is debug or stock" >&2; exit 2 ;;
 	esac
+	# the stress tests' packet generators run in the guest's netns
+	make -s -C "$here/../stress" || exit 2
 	n=$(ls "$here"/test-*.sh | wc -l)
 	# one boot, plus each test's own bound
 	exec "$here/../vm.sh" $vmopt -t $((300 + n * per_test)) env \
 		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
-		"$here/run.sh" --guest "$@"
+		E2E_STRESS="${E2E_STRESS:-}" "$here/run.sh" --guest "$@"
 fi
 shift
 per_test=$E2E_TIMEOUT

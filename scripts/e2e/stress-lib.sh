@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the stress tests (test-stress-*.sh); sourced after
+# sec-lib.sh. E2E_STRESS=full (make stress) runs them at full size, else
+# (make check) at a tenth. The C tools (scripts/stress/*.c) are built on
+# the host by scripts/e2e/run.sh into build/stress/.
+
+STRESS_BIN=$PORT_TOP/build/stress
+STRESS_FULL=
+[ "${E2E_STRESS:-}" = full ] && STRESS_FULL=1
+
+# stress_n FULL: FULL under make stress, FULL / 10 otherwise
+stress_n() {
+	if [ -n "$STRESS_FULL" ]; then echo "$1"; else echo $(($1 / 10)); fi
+}
+
+stress_tool() {
+	[ -x "$STRESS_BIN/$1" ] || sec_fail "$STRESS_BIN/$1 not built"
+	echo "$STRESS_BIN/$1"
+}
+
+# ethtool_stat NAME: one of teredo0's ethtool -S counters in cl1
+ethtool_stat() {
+	cl ethtool -S teredo0 | awk -v n="$1:" '$1 == n { print $2 }'
+}
+# dev_stat NAME: /sys/class/net/teredo0/statistics/NAME in cl1
+dev_stat() { cl cat "/sys/class/net/teredo0/statistics/$1"; }
+# udp_in NS: the UDP datagrams NS's stack handed to a socket (InDatagrams)
+udp_in() {
+	ip netns exec "$1" awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $2 }' \
+		/proc/net/snmp
+}
+
+# rx_books: "in delivered dropped consumed queued" for cl1's teredo0
+rx_books() {
+	echo "$(udp_in cl1) $(dev_stat rx_packets) $(dev_stat rx_dropped)" \
+		"$(ethtool_stat rx_consumed) $(ethtool_stat peer_queue_bytes)"
+}
+
+# drops_snapshot FILE: every drop counter, "name count" per line
+drops_snapshot() { attr drops >"$1"; }
+# drops_delta BEFORE AFTER: "name +n" for each counter that moved
+drops_delta() {
+	awk 'NR == FNR { b[$1] = $2; next }
+	     $2 != b[$1] { printf "%s%s +%d", sep, $1, $2 - b[$1]; sep = ", " }
+	     END { print "" }' "$1" "$2"
+}
+
+# slab_kb: the kernel's unreclaimable slab memory, kB
+slab_kb() { awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo; }
+
+# ping_loss NS DST COUNT INTERVAL: the loss percentage ping reports
+ping_loss() {
+	ip netns exec "$1" ping -6 -q -c "$3" -i "$4" -W 2 "$2" 2>&1 |
+		sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p'
+}

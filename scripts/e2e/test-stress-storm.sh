@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Receive storm: 10^6 hostile datagrams (10^5 in make check) at kteredo's
+# port, from a netns on cl1's LAN side (so that no NAT filters them) with
+# spoofed sources, the server's and a relay's among them: mutated fuzz
+# corpus, valid packets from the Teredo address of their source, indirect
+# bubbles with origins, random bytes (scripts/stress/storm.c). Then: no
+# kernel report and no leak (run.sh), every datagram the socket got is
+# delivered, dropped for a counted reason or consumed (rx_packets +
+# rx_dropped + rx_consumed = the UDP layer's InDatagrams, once the peer
+# queues are empty), what the client sent back stays within its probe
+# budget, and it is still qualified and pings a real Miredo peer.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/port-lib.sh"
+source "$(dirname "$0")/sec-lib.sh"
+source "$(dirname "$0")/stress-lib.sh"
+trap 'port_unload; e2e_cleanup' EXIT
+
+N=$(stress_n 1000000)
+STORM=$(stress_tool storm)
+SEED=${STRESS_SEED:-$((RANDOM << 15 | RANDOM))}
+RELAY=198.51.100.20	# no relay runs: its address is a source
+
+sec_up
+e2e_nat 2 masquerade
+e2e_miredo cl2
+e2e_wait 60 e2e_has_teredo_addr cl2 || sec_fail "miredo cl2 not qualified"
+M2=$(e2e_teredo_addr cl2)
+loss=$(ping_loss cl1 "$M2" 3 0.5)
+[ "$loss" = 0 ] || sec_fail "kteredo -> miredo $M2 before the storm: loss $loss%"
+
+# the storm's netns, on a second link of cl1's: nothing filters it
+e2e_ns_add storm
+ip -n cl1 link add s0 type veth peer name s0 netns storm
+ip -n cl1 addr add 10.9.0.1/24 dev s0
+ip -n storm addr add 10.9.0.2/24 dev s0
+ip -n cl1 link set s0 up
+ip -n storm link set s0 up
+ip netns exec cl1 sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.s0.rp_filter=0
+# what kteredo sends, other than to the server and the peer: its replies,
+# and of those its bubbles (an IPv6 header alone: UDP length 48)
+sec_table cl1
+others="{ $E2E_SERVER, $E2E_SERVER2, 198.51.100.12 }"
+sec_counter cl1 replies out ip daddr != "$others" udp sport "$(attr port)"
+sec_counter cl1 bubbles out ip daddr != "$others" udp sport "$(attr port)" \
+	udp length 48
+
+drops_snapshot "$E2E_TMP/drops0"
+read -r in0 del0 drop0 con0 _ <<<"$(rx_books)"
+t0=$(date +%s)
+out=$(ip netns exec storm timeout 1500 "$STORM" --to "10.9.0.1:$(attr port)" \
+	--count "$N" --me "$ME" --server "$E2E_SERVER" --relay "$RELAY" \
+	--seed "$SEED" --corpus "$PORT_TOP/kunit/fuzz/corpus") ||
+	sec_fail "storm: $out"
+secs=$(($(date +%s) - t0 + 1))
+log "storm: $out in ${secs}s"
+sent=$(echo "$out" | awk '{ print $2 }')
+[ "$sent" -ge "$N" ] || sec_bad "storm sent $sent of $N"
+
+# Queued packets leave when their peer answers or gives up (8 s).
+balanced() {
+	read -r in del drop con q <<<"$(rx_books)"
+	[ "$q" = 0 ] &&
+		[ $((in - in0)) = $((del - del0 + drop - drop0 + con - con0)) ]
+}
+e2e_wait 60 balanced ||
+	sec_bad "books do not balance: in $((in - in0)) != delivered $((del - del0)) + dropped $((drop - drop0)) + consumed $((con - con0)), queued $q bytes"
+read -r in del drop con q <<<"$(rx_books)"
+drops_snapshot "$E2E_TMP/drops1"
+log "received $((in - in0)) of $sent sent: delivered $((del - del0)), dropped $((drop - drop0)), consumed $((con - con0))"
+log "drops: $(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")"
+[ $((in - in0)) -ge $((sent / 2)) ] ||
+	sec_bad "only $((in - in0)) of $sent datagrams reached the socket"
+[ $((del - del0)) -gt 0 ] && [ $((drop - drop0)) -gt 0 ] &&
+	[ $((con - con0)) -gt 0 ] ||
+	sec_bad "the storm did not reach every outcome"
+
+# Bubbles (and echo requests to relays) share the device's bucket: 50,
+# then 20 a second. The stack's own answers (an echo reply to a peer that
+# came through its mapping) are not probes and come on top.
+replies=$(sec_counter_get cl1 replies)
+bubbles=$(sec_counter_get cl1 bubbles)
+log "kteredo sent the storm's sources $replies datagram(s), $bubbles bubble(s), in ${secs}s"
+[ "$bubbles" -le $((50 + 20 * secs)) ] ||
+	sec_bad "$bubbles bubbles in ${secs}s: over the probe budget of $((50 + 20 * secs))"
+grep -Eq '^(probe_limit|bubble_limit) ' "$E2E_TMP/drops1" &&
+	[ "$(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1" |
+		grep -Ec '(probe|bubble)_limit')" -gt 0 ] ||
+	sec_bad "the storm never reached the probe budget: it proved nothing"
+
+state_is qualified || sec_bad "state $(attr state) after the storm"
+loss=$(ping_loss cl1 "$M2" 5 0.5)
+log "kteredo -> miredo $M2 after the storm: loss $loss%"
+[ "$loss" = 0 ] || [ "$loss" = 20 ] ||
+	sec_bad "kteredo -> miredo $M2 after the storm: loss $loss%"
+sec_done
+exit 0
