@@ -129,7 +129,7 @@ struct teredo_limits *teredo_limits_alloc(void)
 	spin_lock_init(&l->lock);
 	get_random_bytes(&l->key, sizeof(l->key));
 	l->stamp = jiffies;
-	l->tokens = TEREDO_PROBE_BURST;
+	l->credit = TEREDO_PROBE_BURST * HZ;
 	return l;
 }
 EXPORT_SYMBOL_IF_KUNIT(teredo_limits_alloc);
@@ -181,7 +181,7 @@ int teredo_probe_allow(struct teredo_limits *l,
 		       const struct teredo_probe_key *k,
 		       unsigned int packets, unsigned long now)
 {
-	unsigned long elapsed, refill;
+	unsigned long elapsed;
 	unsigned int idx[2], i;
 	int err = 0;
 
@@ -198,23 +198,24 @@ int teredo_probe_allow(struct teredo_limits *l,
 		err = -EDQUOT;
 		goto out;
 	}
+	/*
+	 * Credit in 1/HZ of a packet: a jiffy earns RATE, a packet costs HZ,
+	 * so no rounding gives more than the rate (HZ=250 is 12.5 jiffies
+	 * a packet).
+	 */
 	if (time_after(now, l->stamp)) {
 		elapsed = min_t(unsigned long, now - l->stamp,
 				TEREDO_PROBE_BURST * HZ);
-		refill = elapsed * TEREDO_PROBE_RATE / HZ;
-		if (refill) {
-			l->tokens = min_t(unsigned int, l->tokens + refill,
-					  TEREDO_PROBE_BURST);
-			/* keep the fraction of a token already earned */
-			l->stamp = l->tokens == TEREDO_PROBE_BURST ? now :
-				   l->stamp + refill * HZ / TEREDO_PROBE_RATE;
-		}
+		l->credit = min_t(unsigned long,
+				  l->credit + elapsed * TEREDO_PROBE_RATE,
+				  TEREDO_PROBE_BURST * HZ);
+		l->stamp = now;
 	}
-	if (l->tokens < packets) {
+	if (l->credit < packets * HZ) {
 		err = -EBUSY;
 		goto out;
 	}
-	l->tokens -= packets;
+	l->credit -= packets * HZ;
 	for (i = 0; i < 2; i++) {
 		struct teredo_probe_slot *s = &l->slot[idx[i]];
 

@@ -95,8 +95,8 @@ struct teredo_probe_slot {
  * struct teredo_limits - the probe budget of one device
  * @lock: guards the rest (a BH spinlock, innermost)
  * @key: secret, so that nobody can pick peers that share slots
- * @stamp: jiffies of the last refill of @tokens
- * @tokens: probe packets that may go now
+ * @stamp: jiffies of the last refill of @credit
+ * @credit: probe packets that may go now, in 1/HZ of a packet
  * @slot: unanswered probes per peer, a count-min sketch: each peer has
  *	two slots and is held at the smaller count, which is never below its
  *	own, so that peers sharing slots can only be held back sooner, never
@@ -110,7 +110,7 @@ struct teredo_limits {
 	spinlock_t lock;	/* see above */
 	siphash_key_t key;
 	unsigned long stamp;
-	unsigned int tokens;
+	unsigned long credit;
 	struct teredo_probe_slot slot[TEREDO_PROBE_SLOTS];
 };
 

@@ -356,6 +356,31 @@ static void teredo_trust_probe_rate(struct kunit *test)
 }
 
 /*
+ * Tried every jiffy for a minute once the burst is spent, the bucket lets
+ * through its rate, not a rounding more: at HZ=250 a packet is 12.5
+ * jiffies, and a refill that counted 12 gave 20.8 a second.
+ */
+static void teredo_trust_probe_rate_steady(struct kunit *test)
+{
+	struct teredo_limits *l = limits(test);
+	unsigned long now = jiffies, t;
+	struct teredo_probe_key k;
+	unsigned int sent = 0, i = 0;
+
+	l->credit = 0;
+	l->stamp = now;
+	for (t = now + 1; t <= now + 60 * HZ; t++, i++) {
+		teredo_probe_key_mapping(&k, htonl(0xc6336400 + i % 256),
+					 htons(1 + i / 256));
+		if (!teredo_probe_allow(l, &k, 1, t))
+			sent++;
+	}
+	KUNIT_EXPECT_LE(test, sent, 60U * TEREDO_PROBE_RATE);
+	KUNIT_EXPECT_GE(test, sent, 60U * TEREDO_PROBE_RATE - 1);
+	teredo_limits_free(l);
+}
+
+/*
  * Probes the bucket refused are not counted against their peer. A budget
  * of its own, emptied by hand: peers probed to empty it would share the
  * peer's slots one run in a few thousand.
@@ -367,7 +392,7 @@ static void teredo_trust_probe_refused_free(struct kunit *test)
 	struct teredo_probe_key k;
 	unsigned int i;
 
-	l->tokens = 0;
+	l->credit = 0;
 	l->stamp = now;
 	teredo_probe_key_mapping(&k, ip4("203.0.113.201"), htons(1));
 	for (i = 0; i < 10; i++)
@@ -425,6 +450,7 @@ static struct kunit_case teredo_trust_cases[] = {
 	KUNIT_CASE(teredo_trust_bubble_clock),
 	KUNIT_CASE(teredo_trust_bubble_clock_window),
 	KUNIT_CASE(teredo_trust_probe_rate),
+	KUNIT_CASE(teredo_trust_probe_rate_steady),
 	KUNIT_CASE(teredo_trust_probe_refused_free),
 	KUNIT_CASE(teredo_trust_probe_shared_slot),
 	{}
