@@ -48,6 +48,15 @@ drops_delta() {
 
 # slab_kb: the kernel's unreclaimable slab memory, kB
 slab_kb() { awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo; }
+# slab_settled_kb: the same once every cache gave back its empty slabs
+# (and, under KASAN, the freed objects it holds in quarantine)
+slab_settled_kb() {
+	local f
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f"
+	done 2>/dev/null
+	slab_kb
+}
 
 # ping_loss NS DST COUNT INTERVAL: the loss percentage ping reports
 ping_loss() {

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Peer flood: 10^6 (10^5 in make check) distinct spoofed peers send
+# kteredo valid bubbles through their own mappings (scripts/stress/storm.c
+# --bubbles, from a netns on cl1's LAN side), then a program in cl1 sends
+# to 10^6 distinct Teredo destinations (scripts/stress/flood6.c). Meanwhile
+# cl1 pings a real Miredo peer. The peer cache never holds more than
+# max_peers entries nor its queues more than their 1 MiB budget (sampled),
+# the bubbles kteredo sends stay within its probe budget (50, then 20 a
+# second), the ping gets through (its loss is reported), and once the
+# flood's entries expire the cache is back to the peer it had, its queues
+# empty; slab memory before, at the peak and after is reported.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/port-lib.sh"
+source "$(dirname "$0")/sec-lib.sh"
+source "$(dirname "$0")/stress-lib.sh"
+trap 'kill $SAMPLER $PING 2>/dev/null; port_unload; e2e_cleanup' EXIT
+SAMPLER=
+PING=
+
+N=$(stress_n 1000000)
+STORM=$(stress_tool storm)
+FLOOD6=$(stress_tool flood6)
+
+sec_up
+e2e_nat 2 masquerade
+e2e_miredo cl2
+e2e_wait 60 e2e_has_teredo_addr cl2 || sec_fail "miredo cl2 not qualified"
+M2=$(e2e_teredo_addr cl2)
+loss=$(ping_loss cl1 "$M2" 3 0.5)
+[ "$loss" = 0 ] || sec_fail "kteredo -> miredo $M2 before the flood: loss $loss%"
+MAX=$(cat /sys/module/teredo/parameters/max_peers)
+BUDGET=$((1024 * 1024))	# TEREDO_PEERS_QUEUE_BUDGET
+peers0=$(attr peers)
+
+e2e_ns_add storm
+ip -n cl1 link add s0 type veth peer name s0 netns storm
+ip -n cl1 addr add 10.9.0.1/24 dev s0
+ip -n storm addr add 10.9.0.2/24 dev s0
+ip -n cl1 link set s0 up
+ip -n storm link set s0 up
+ip netns exec cl1 sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.s0.rp_filter=0
+# every bubble kteredo sends, direct or through the server: UDP length 48
+sec_table cl1
+sec_counter cl1 bubbles out udp sport "$(attr port)" udp length 48
+
+# peers and queued bytes, twice a second, while the flood lasts
+(
+	while :; do
+		echo "$(attr peers) $(ethtool_stat peer_queue_bytes) $(slab_kb)"
+		sleep 0.5
+	done
+) >"$E2E_TMP/samples" 2>/dev/null &
+SAMPLER=$!
+slab0=$(slab_settled_kb)
+
+# flood PHASE CMD...: run CMD with a ping to the Miredo peer alongside
+flood() {
+	local phase=$1 t0 out
+	shift
+	ip netns exec cl1 ping -6 -q -i 0.5 -W 2 -w 1500 "$M2" \
+		>"$E2E_TMP/ping-$phase" 2>&1 &
+	PING=$!
+	b=$(sec_counter_get cl1 bubbles)
+	t0=$(date +%s)
+	out=$("$@") || sec_fail "$phase: $out"
+	# whole seconds, rounded up, plus the counter reads around it
+	FLOOD_SECS=$(($(date +%s) - t0 + 2))
+	FLOOD_BUBBLES=$(($(sec_counter_get cl1 bubbles) - b))
+	kill -INT "$PING"
+	wait "$PING"
+	PING=
+	FLOOD_LOSS=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' \
+		"$E2E_TMP/ping-$phase")
+	FLOOD_PINGS=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' \
+		"$E2E_TMP/ping-$phase")
+	log "$phase: $out in ${FLOOD_SECS}s; ping to miredo: $FLOOD_PINGS sent, loss $FLOOD_LOSS%"
+	echo "$out" | grep -q "^sent $N " || sec_bad "$phase sent less than $N"
+}
+
+drops_snapshot "$E2E_TMP/drops0"
+flood bubbles-in ip netns exec storm timeout 1500 "$STORM" --bubbles \
+	--to "10.9.0.1:$(attr port)" --count "$N" --me "$ME" \
+	--server "$E2E_SERVER" --relay 198.51.100.20 --seed 1
+in_secs=$FLOOD_SECS
+in_loss=$FLOOD_LOSS
+in_bubbles=$FLOOD_BUBBLES
+flood destinations-out ip netns exec cl1 timeout 1500 "$FLOOD6" \
+	--server "$E2E_SERVER" --count "$N"
+out_loss=$FLOOD_LOSS
+drops_snapshot "$E2E_TMP/drops1"
+log "drops: $(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")"
+
+log "bubbles sent: $in_bubbles in ${in_secs}s of bubbles in, $FLOOD_BUBBLES in ${FLOOD_SECS}s of destinations out"
+[ "$in_bubbles" -le $((50 + 20 * in_secs)) ] ||
+	sec_bad "$in_bubbles bubbles in ${in_secs}s: over the probe budget"
+[ "$FLOOD_BUBBLES" -le $((50 + 20 * FLOOD_SECS)) ] ||
+	sec_bad "$FLOOD_BUBBLES bubbles in ${FLOOD_SECS}s: over the probe budget"
+drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1" | grep -q probe_limit ||
+	sec_bad "the destinations never met the probe budget: they proved nothing"
+# The flood must not cut kteredo off its real peer for good.
+[ "${in_loss%.*}" -lt 100 ] && [ "${out_loss%.*}" -lt 100 ] ||
+	sec_bad "the Miredo peer was cut off during the flood"
+
+# Once the flood's entries expire (untrusted: 30 s idle; trusted: 300 s),
+# the cache holds what it held before.
+settled() {
+	[ "$(attr peers)" -le "$peers0" ] &&
+		[ "$(ethtool_stat peer_queue_bytes)" = 0 ]
+}
+t0=$(date +%s)
+e2e_wait 400 settled ||
+	sec_bad "after the flood: $(attr peers) peers (had $peers0), $(ethtool_stat peer_queue_bytes) bytes queued"
+log "settled in $(($(date +%s) - t0))s: $(attr peers) peer(s), queues empty"
+kill "$SAMPLER"
+SAMPLER=
+read -r peak_peers peak_q peak_slab <<<"$(awk '
+	$1 > p { p = $1 } $2 > q { q = $2 } $3 > s { s = $3 }
+	END { print p + 0, q + 0, s + 0 }' "$E2E_TMP/samples")"
+log "peak: $peak_peers peers (max_peers $MAX), $peak_q bytes queued (budget $BUDGET); $(wc -l <"$E2E_TMP/samples") samples"
+slab1=$(slab_settled_kb)
+log "slab (SUnreclaim, caches shrunk): $slab0 kB before, $peak_slab kB at the peak (not shrunk), $slab1 kB after expiry"
+# what the flood's entries and queues took must be back: a tenth of the
+# peak's growth may stay as the allocator's own state
+[ "$slab1" -le $((slab0 + (peak_slab - slab0) / 10 + 1024)) ] ||
+	sec_bad "slab $slab1 kB after expiry, $slab0 kB before: the flood's memory did not come back"
+[ "$peak_peers" -le "$MAX" ] || sec_bad "$peak_peers peers: over max_peers $MAX"
+[ "$peak_peers" -ge $((MAX / 2)) ] ||
+	sec_bad "the cache never filled ($peak_peers of $MAX): the flood proved nothing"
+[ "$peak_q" -le "$BUDGET" ] || sec_bad "$peak_q bytes queued: over $BUDGET"
+
+state_is qualified || sec_bad "state $(attr state) after the flood"
+loss=$(ping_loss cl1 "$M2" 5 0.5)
+log "kteredo -> miredo after the flood: loss $loss%"
+[ "$loss" = 0 ] || [ "$loss" = 20 ] ||
+	sec_bad "kteredo -> miredo $M2 after the flood: loss $loss%"
+sec_done
+exit 0
