@@ -14,7 +14,7 @@
 # lockdep kernel) or stock (Debian's, what users run). E2E_TIMEOUT: seconds
 # per test (300, 600 on the debug kernel); E2E_VERBOSE=1: a passing test's
 # "# " lines too; E2E_STRESS=full: the stress tests at full size (make
-# stress), not the tenth make check runs.
+# stress), not the smaller size make check runs.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)

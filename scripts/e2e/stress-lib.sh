@@ -2,16 +2,16 @@
 #
 # Helpers for the stress tests (test-stress-*.sh); sourced after
 # sec-lib.sh. E2E_STRESS=full (make stress) runs them at full size, else
-# (make check) at a tenth. The C tools (scripts/stress/*.c) are built on
+# (make check) smaller (stress_n). The C tools (scripts/stress/*.c) are built on
 # the host by scripts/e2e/run.sh into build/stress/.
 
 STRESS_BIN=$PORT_TOP/build/stress
 STRESS_FULL=
 [ "${E2E_STRESS:-}" = full ] && STRESS_FULL=1
 
-# stress_n FULL: FULL under make stress, FULL / 10 otherwise
+# stress_n FULL [DIV]: FULL under make stress, FULL / DIV (10) otherwise
 stress_n() {
-	if [ -n "$STRESS_FULL" ]; then echo "$1"; else echo $(($1 / 10)); fi
+	if [ -n "$STRESS_FULL" ]; then echo "$1"; else echo $(($1 / ${2:-10})); fi
 }
 
 stress_tool() {
