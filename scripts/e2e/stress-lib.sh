@@ -2,8 +2,8 @@
 #
 # Helpers for the stress tests (test-stress-*.sh); sourced after
 # sec-lib.sh. E2E_STRESS=full (make stress) runs them at full size, else
-# (make check) smaller (stress_n). The C tools (scripts/stress/*.c) are built on
-# the host by scripts/e2e/run.sh into build/stress/.
+# (make check) smaller (stress_n). The C tools (scripts/stress/*.c) are
+# built on the host by scripts/e2e/run.sh into build/stress/.
 
 STRESS_BIN=$PORT_TOP/build/stress
 STRESS_FULL=
