@@ -89,7 +89,8 @@ want=$(md5sum <"$E2E_TMP/bulk")
 [ "$(cat "$E2E_TMP/md5.out")" = "$want" ] ||
 	peer_fail "bulk: miredo got md5 $(cat "$E2E_TMP/md5.out"), want $want"
 # 2 MB is at least 1656 datagrams of 1208 bytes: fewer sends is GSO
-[ $((tx1 - tx0)) -lt 1000 ] ||
+# (on the debug kernel TCP builds small bursts: 1008 sends were seen)
+[ $((tx1 - tx0)) -lt 1500 ] ||
 	peer_fail "bulk: $((tx1 - tx0)) sends for 2 MB, no GSO"
 log "TCP both ways; bulk kteredo -> miredo: 2 MB intact in $((tx1 - tx0)) GSO sends"
 
