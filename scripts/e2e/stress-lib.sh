@@ -19,6 +19,19 @@ stress_tool() {
 	echo "$STRESS_BIN/$1"
 }
 
+# stress_lan: netns "storm" at 10.9.0.2 on a second link of cl1's (s0,
+# 10.9.0.1): nothing filters what it sends cl1, whatever the source
+stress_lan() {
+	e2e_ns_add storm
+	ip -n cl1 link add s0 type veth peer name s0 netns storm
+	ip -n cl1 addr add 10.9.0.1/24 dev s0
+	ip -n storm addr add 10.9.0.2/24 dev s0
+	ip -n cl1 link set s0 up
+	ip -n storm link set s0 up
+	ip netns exec cl1 sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.s0.rp_filter=0
+}
+
 # ethtool_stat NAME: one of teredo0's ethtool -S counters in cl1
 ethtool_stat() {
 	cl ethtool -S teredo0 | awk -v n="$1:" '$1 == n { print $2 }'

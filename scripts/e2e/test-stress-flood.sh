@@ -34,14 +34,7 @@ MAX=$(cat /sys/module/teredo/parameters/max_peers)
 BUDGET=$((1024 * 1024))	# TEREDO_PEERS_QUEUE_BUDGET
 peers0=$(attr peers)
 
-e2e_ns_add storm
-ip -n cl1 link add s0 type veth peer name s0 netns storm
-ip -n cl1 addr add 10.9.0.1/24 dev s0
-ip -n storm addr add 10.9.0.2/24 dev s0
-ip -n cl1 link set s0 up
-ip -n storm link set s0 up
-ip netns exec cl1 sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.s0.rp_filter=0
+stress_lan
 # every bubble kteredo sends, direct or through the server: UDP length 48
 sec_table cl1
 sec_counter cl1 bubbles out udp sport "$(attr port)" udp length 48

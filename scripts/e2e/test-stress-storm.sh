@@ -30,15 +30,7 @@ M2=$(e2e_teredo_addr cl2)
 loss=$(ping_loss cl1 "$M2" 3 0.5)
 [ "$loss" = 0 ] || sec_fail "kteredo -> miredo $M2 before the storm: loss $loss%"
 
-# the storm's netns, on a second link of cl1's: nothing filters it
-e2e_ns_add storm
-ip -n cl1 link add s0 type veth peer name s0 netns storm
-ip -n cl1 addr add 10.9.0.1/24 dev s0
-ip -n storm addr add 10.9.0.2/24 dev s0
-ip -n cl1 link set s0 up
-ip -n storm link set s0 up
-ip netns exec cl1 sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.s0.rp_filter=0
+stress_lan
 # what kteredo sends, other than to the server and the peer: its replies,
 # and of those its bubbles (an IPv6 header alone: UDP length 48)
 sec_table cl1
