@@ -94,13 +94,27 @@ secs=$(($(date +%s) - start))
 
 # ---- the project's modules, out of tree --------------------------------------
 # A mirror of the sources only, so kbuild's objects land here and not in
-# kmod/ (where the stock-kernel objects are); cp -a keeps mtimes, so only
-# what changed is rebuilt.
+# kmod/ (where the stock-kernel objects are). A file is copied only when
+# its content differs, and one gone from the tree is removed: mtimes from
+# another checkout (older or newer than the objects) must not decide what
+# is rebuilt, or a module links objects of other sources.
 mkdir -p "$mods"
-(cd "$top" && find kmod kunit -path kunit/fuzz -prune -o -type f \
+srcs=$(cd "$top" && find kmod kunit -path kunit/fuzz -prune -o -type f \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
-	! -name '*.mod.c' -print0) |
-	(cd "$top" && xargs -0 cp -a --parents -t "$mods")
+	! -name '*.mod.c' -print | sort)
+for f in $srcs; do
+	cmp -s "$top/$f" "$mods/$f" && continue
+	mkdir -p "$mods/$(dirname "$f")"
+	cp "$top/$f" "$mods/$f"
+done
+(cd "$mods" && find kmod kunit -type f \( -name '*.[ch]' -o -name Kbuild \
+	-o -name Makefile \) ! -name '*.mod.c' -print | sort) |
+	while read -r f; do
+		case $'\n'"$srcs"$'\n' in
+		*$'\n'"$f"$'\n'*) ;;
+		*) rm -f "$mods/$f" "$mods/${f%.c}.o" ;;
+		esac
+	done
 make -s -C "$build" M="$mods/kmod" W=1 -j"$jobs" modules >&2
 make -s -C "$build" M="$mods/kunit" W=1 -j"$jobs" \
 	KBUILD_EXTRA_SYMBOLS="$mods/kmod/Module.symvers" modules >&2
