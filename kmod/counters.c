@@ -36,6 +36,7 @@ const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_QUEUE_BUDGET]	= "queue_budget",
 	[TEREDO_DROP_BUBBLE_LIMIT]	= "bubble_limit",
 	[TEREDO_DROP_PROBE_LIMIT]	= "probe_limit",
+	[TEREDO_DROP_ECN]		= "ecn",
 };
 
 /**
@@ -93,10 +94,12 @@ u64 teredo_drop_count(struct teredo_dev *td, enum teredo_drop_reason reason)
 }
 
 /*
- * ethtool -S: the drop counters, one per reason, then rx_consumed and the
- * bytes (truesize) the peer queues hold now
+ * ethtool -S: the drop counters, one per reason, then rx_consumed, the
+ * bytes (truesize) the peer queues hold now, and the received GSO packets
+ * (a GRO'd train, or a whole GSO packet from a virtual link) with the
+ * datagrams they carried
  */
-#define TEREDO_ETHTOOL_EXTRA	2
+#define TEREDO_ETHTOOL_EXTRA	4
 
 static int teredo_get_sset_count(struct net_device *dev, int sset)
 {
@@ -114,6 +117,8 @@ static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 		ethtool_sprintf(&buf, "drop_%s", teredo_drop_names[i]);
 	ethtool_sprintf(&buf, "rx_consumed");
 	ethtool_sprintf(&buf, "peer_queue_bytes");
+	ethtool_sprintf(&buf, "rx_gso_packets");
+	ethtool_sprintf(&buf, "rx_gso_segments");
 }
 
 static void teredo_get_ethtool_stats(struct net_device *dev,
@@ -126,6 +131,8 @@ static void teredo_get_ethtool_stats(struct net_device *dev,
 		data[i] = teredo_drop_count(td, i);
 	data[i++] = atomic64_read(&td->rx_consumed);
 	data[i++] = READ_ONCE(td->queued_bytes);
+	data[i++] = atomic64_read(&td->rx_gso);
+	data[i++] = atomic64_read(&td->rx_gso_segs);
 }
 
 const struct ethtool_ops teredo_ethtool_ops = {

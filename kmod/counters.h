@@ -41,6 +41,7 @@ enum teredo_drop_reason {
 	TEREDO_DROP_QUEUE_BUDGET,	/* over the device's queue budget */
 	TEREDO_DROP_BUBBLE_LIMIT,	/* not sent: 4 per 300 s to that peer */
 	TEREDO_DROP_PROBE_LIMIT,	/* not sent: the device's probe rate */
+	TEREDO_DROP_ECN,		/* rx: CE outside, not-ECT inside (RFC 6040) */
 	__TEREDO_DROP_MAX
 };
 

@@ -175,9 +175,9 @@ static void teredo_setup(struct net_device *dev)
 	/*
 	 * Offloads, on by default (ethtool -K teredo0 tso off ... to turn
 	 * them off): TCP hands over large packets with the checksum left to
-	 * do, and send.c sends each as one fraglist skb of finished Teredo
-	 * datagrams. One IPv4 packet must hold it all, outer headers
-	 * included: TEREDO_GSO_MAX_SEGS full segments of a 1280-byte MTU do.
+	 * do, and send.c sends each as one UDP tunnel GSO packet. One IPv4
+	 * packet must hold it all, outer headers included:
+	 * TEREDO_GSO_MAX_SEGS full segments of a 1280-byte MTU do.
 	 */
 	dev->features |= TEREDO_OFFLOADS;
 	dev->hw_features |= TEREDO_OFFLOADS;

@@ -82,6 +82,8 @@ struct teredo_dev {
 	struct gro_cells gro_cells;
 	atomic64_t drops[__TEREDO_DROP_MAX];
 	atomic64_t rx_consumed;		/* counters.c */
+	atomic64_t rx_gso;		/* receive.c: GSO packets and */
+	atomic64_t rx_gso_segs;		/* the datagrams they carried */
 	u32 queued_bytes;		/* peer.c's total, WRITE_ONCE */
 	void *client;			/* owned by the client code */
 	struct teredo_peers *peers;	/* owned by peer.c */

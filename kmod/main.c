@@ -85,6 +85,8 @@ static void __exit teredo_exit(void)
 {
 	teredo_device_exit();
 	unregister_pernet_device(&teredo_net_ops);
+	/* peers (and their route caches) are freed by call_rcu() */
+	rcu_barrier();
 	pr_info("unloaded\n");
 }
 

@@ -33,6 +33,7 @@
 #include "device.h"
 #include "params.h"
 #include "peer.h"
+#include "peer_dst.h"
 #include "proto.h"
 
 /* Per-device settings; a cache without a device (KUnit) has the defaults */
@@ -197,6 +198,15 @@ static void teredo_peer_purge_locked(struct teredo_peers *pc,
 	}
 }
 
+/* Its route cache too: a reader may have made one until the grace period. */
+static void teredo_peer_free_rcu(struct rcu_head *head)
+{
+	struct teredo_peer *p = container_of(head, struct teredo_peer, rcu);
+
+	teredo_dst_release(rcu_dereference_protected(p->dst, true));
+	kfree(p);
+}
+
 static void teredo_peer_remove_locked(struct teredo_peers *pc,
 				      struct teredo_peer *p,
 				      struct sk_buff_head *drops)
@@ -207,7 +217,7 @@ static void teredo_peer_remove_locked(struct teredo_peers *pc,
 	p->dead = true;
 	teredo_peer_purge_locked(pc, p, drops, TEREDO_DROP_PEER_EVICTED);
 	teredo_peers_set_count(pc, -1);
-	kfree_rcu(p, rcu);
+	call_rcu(&p->rcu, teredo_peer_free_rcu);
 }
 
 /**

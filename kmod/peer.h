@@ -32,6 +32,7 @@
 #include "trust.h"
 
 struct teredo_dev;
+struct teredo_dst;
 struct teredo_self;
 struct teredo_pkt;
 
@@ -69,6 +70,7 @@ struct teredo_pkt;
  * @probes: bubbles (or echo requests) sent in this round (L)
  * @mapped_ip: its mapping, or its relay (R)
  * @mapped_port: same, UDP port (R)
+ * @dst: the route cache of the fast path, made on its first send (R)
  * @last_rx: jiffies of the last packet accepted from it (R)
  * @last_use: jiffies of the last packet to or from it (R)
  * @lru_stamp: jiffies @lru was last moved to the tail (R)
@@ -93,6 +95,7 @@ struct teredo_peer {
 	u8 probes;
 	__be32 mapped_ip;
 	__be16 mapped_port;
+	struct teredo_dst __rcu *dst;
 	unsigned long last_rx;
 	unsigned long last_use;
 	unsigned long lru_stamp;

@@ -23,7 +23,11 @@
  *  - else dropped, counted for its reason: spoofed Teredo sources,
  *    link-local and impossible sources, non-global outer sources, relays
  *    nobody vouched for.
- * What is accepted goes up through teredo_deliver() and the GRO cells.
+ * What is accepted goes up through teredo_deliver() (ECN decapsulation,
+ * RFC 6040) and the GRO cells. A train merged by GRO (gro.c), or a GSO
+ * packet from a kteredo peer over a virtual link, arrives as one skb and
+ * is judged once: its datagrams share outer source and port and inner
+ * addresses, which is all the rules look at.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -37,6 +41,7 @@
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/gro_cells.h>
+#include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -64,6 +69,8 @@
 static void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 			   const struct teredo_pkt *pkt)
 {
+	u8 outer_tos = ip_hdr(skb)->tos;
+
 	/* gro_cells_receive() needs BH disabled */
 	DEBUG_NET_WARN_ON_ONCE(!in_softirq());
 	skb_pull_rcsum(skb, pkt->ip6_off);
@@ -91,6 +98,19 @@ static void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 	skb->protocol = htons(ETH_P_IPV6);
 	skb->pkt_type = PACKET_HOST;
 	skb->dev = td->dev;
+	/*
+	 * RFC 6040: CE outside marks the inner packet, unless it is not
+	 * ECN-capable (then it is dropped: the congestion must not be lost).
+	 */
+	if (unlikely(INET_ECN_decapsulate(skb, outer_tos,
+					  ipv6_get_dsfield(ipv6_hdr(skb))) > 1)) {
+		teredo_drop(td, skb, TEREDO_DROP_ECN, true);
+		return;
+	}
+	if (skb_is_gso(skb)) {
+		atomic64_inc(&td->rx_gso);
+		atomic64_add(skb_shinfo(skb)->gso_segs ?: 1, &td->rx_gso_segs);
+	}
 	dev_sw_netstats_rx_add(td->dev, skb->len);
 	gro_cells_receive(&td->gro_cells, skb);
 }

@@ -24,24 +24,20 @@
  * to one peer per 300 s, and a device-wide rate.
  *
  * Encapsulation: teredo_xmit_udp() routes each datagram from the Teredo
- * socket and sends it whole (teredo_xmit_one()), or, for a GSO packet
- * from the stack, as one fraglist skb (teredo_xmit_gso()):
+ * socket (through the peer's route cache on the fast path, peer_dst.c)
+ * and sends it as a UDP tunnel does (fou, vxlan). teredo0 offers TSO and
+ * checksum offload, so TCP hands it packets of up to TEREDO_GSO_MAX_SEGS
+ * segments with the checksum left to do; each leaves as one UDP tunnel
+ * GSO packet (SKB_GSO_UDP_TUNNEL_CSUM), cut into Teredo datagrams by the
+ * outer device or, for one that cannot, by the stack (validate_xmit_skb()).
+ * The ECN field of the inner packet is copied to the outer header (RFC
+ * 6040, normal mode; receive.c does the reverse).
  *
- * teredo0 offers TSO and checksum offload, so TCP
- * hands it packets of up to TEREDO_GSO_MAX_SEGS segments with the
- * checksum left to do. Each leaves as one UDP "fraglist" GSO skb, the
- * kind UDP GRO builds for forwarding: the packet is cut here into IPv6
- * packets of at most 1280 bytes with their checksums finished, each gets
- * its own complete outer UDP/IPv4 header, and the chain goes through the
- * local stack, netfilter, NATs and bridges as one skb. A device without
- * NETIF_F_GSO_FRAGLIST cuts it (validate_xmit_skb()), and so does the
- * receiving socket (udp_rcv_segment(); kteredo's does not accept GSO).
- *
- * Unlike UDP tunnel GSO (vxlan, fou), what is cut is a list of finished
- * Teredo datagrams: a user-space receiver (Miredo) on a veth-only path
- * gets ordinary datagrams, never an unsegmented one or an inner checksum
- * left to do. The price is the software segmentation and one pass over
- * the payload for the inner checksum, as without offloads.
+ * A datagram that is not GSO has its inner checksum finished here: left
+ * to do (LCO, udp_set_csum()), the outer one would be computed over it,
+ * and a NAT on the way that rewrites the outer header as CHECKSUM_PARTIAL
+ * corrupts it; over veth nobody would finish the inner one either, and a
+ * user-space receiver (Miredo) would pass the packet on with it undone.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -54,8 +50,7 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
-#include <net/checksum.h>
-#include <net/dst_cache.h>
+#include <net/inet_ecn.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
@@ -68,27 +63,12 @@
 #include "counters.h"
 #include "device.h"
 #include "peer.h"
+#include "peer_dst.h"
 #include "proto.h"
 #include "send.h"
 #include "trust.h"
 
 /* Encapsulation */
-
-/**
- * struct teredo_flow - the outer headers of what the socket sends
- * @saddr: IPv4 source (from the route)
- * @daddr: IPv4 destination
- * @sport: the socket's port
- * @dport: the destination port
- * @ttl: from the route
- */
-struct teredo_flow {
-	__be32 saddr;
-	__be32 daddr;
-	__be16 sport;
-	__be16 dport;
-	u8 ttl;
-};
 
 /**
  * teredo_xmit_headroom() - room for the outer headers
@@ -102,26 +82,34 @@ static unsigned int teredo_xmit_headroom(const struct rtable *rt)
 	       sizeof(struct iphdr) + sizeof(struct udphdr);
 }
 
+/* The outer TOS: the ECN field of an IPv6 payload (RFC 6040), no DSCP. */
+static u8 teredo_xmit_tos(const struct sk_buff *skb)
+{
+	if (skb_headlen(skb) < sizeof(struct ipv6hdr) ||
+	    (skb->data[0] >> 4) != 6)
+		return 0;	/* origin indication or authentication first */
+	return INET_ECN_encapsulate(0, ipv6_get_dsfield((void *)skb->data));
+}
+
 /**
- * teredo_xmit_one() - send one datagram
+ * teredo_xmit_one() - send one datagram or UDP tunnel GSO packet
  * @td: the device
  * @sk: the Teredo socket
- * @rt: the route to @f->daddr, whose reference is consumed
+ * @rt: the route to @daddr, whose reference is consumed
  * @skb: the UDP payload, consumed
- * @f: the outer addresses and ports
- *
- * The inner checksum is finished here, not left to the outer device: over
- * veth nobody would, and a user-space receiver (Miredo) would pass the
- * packet on with it undone.
+ * @saddr: IPv4 source (from the route)
+ * @daddr: IPv4 destination
+ * @dport: the destination port
  */
 static void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
 			    struct rtable *rt, struct sk_buff *skb,
-			    const struct teredo_flow *f)
+			    __be32 saddr, __be32 daddr, __be16 dport)
 {
+	u8 tos = teredo_xmit_tos(skb);
 	int err;
 
 	err = skb_cow_head(skb, teredo_xmit_headroom(rt));
-	if (!err && skb->ip_summed == CHECKSUM_PARTIAL)
+	if (!err && !skb_is_gso(skb) && skb->ip_summed == CHECKSUM_PARTIAL)
 		err = skb_checksum_help(skb);
 	if (!err)
 		err = udp_tunnel_handle_offloads(skb, true);
@@ -130,180 +118,40 @@ static void teredo_xmit_one(struct teredo_dev *td, struct sock *sk,
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
 		return;
 	}
+	/*
+	 * No link layer inside: the inner "mac" header is the IPv6 one
+	 * (set by dev_queue_xmit()), so GSO cuts from there.
+	 */
 	skb_set_inner_protocol(skb, htons(ETH_P_IPV6));
-	udp_tunnel_xmit_skb(rt, sk, skb, f->saddr, f->daddr, 0, f->ttl, 0,
-			    f->sport, f->dport, false, false);
+	udp_tunnel_xmit_skb(rt, sk, skb, saddr, daddr, tos,
+			    ip4_dst_hoplimit(&rt->dst), 0,
+			    inet_sk(sk)->inet_sport, dport, false, false);
 }
 
 /*
- * Finish the segment's inner checksum and return, in @sum, the sum of the
- * whole segment for its outer UDP checksum without a second pass: with its
- * checksum right, the inner L4 part sums to the complement of the
- * pseudo-header sum that the partial checksum field holds (lco_csum()).
+ * A GSO packet too large for one IPv4 packet with the outer headers: cut
+ * here, each segment on its own. teredo0's tso_max_segs keeps TCP's below
+ * that; this is for anything else.
  */
-static int teredo_gso_csum(struct sk_buff *seg, __wsum *sum)
+static void teredo_xmit_segments(struct teredo_dev *td, struct sock *sk,
+				 struct rtable *rt, struct sk_buff *skb,
+				 __be32 saddr, __be32 daddr, __be16 dport)
 {
-	__sum16 *field;
-
-	if (seg->ip_summed != CHECKSUM_PARTIAL) {
-		*sum = skb_checksum(seg, 0, seg->len, 0);
-		return 0;
-	}
-	field = (__sum16 *)(skb_checksum_start(seg) + seg->csum_offset);
-	*sum = csum_partial(seg->data, skb_checksum_start_offset(seg),
-			    ~csum_unfold(*field));
-	return skb_checksum_help(seg);
-}
-
-/* The outer UDP header, its checksum complete, in front of @seg. */
-static void teredo_gso_udp_header(struct sk_buff *seg, __wsum sum,
-				  const struct teredo_flow *f)
-{
-	unsigned int ulen = seg->len + sizeof(struct udphdr);
-	struct udphdr *uh;
-
-	uh = skb_push(seg, sizeof(*uh));
-	skb_reset_transport_header(seg);
-	uh->source = f->sport;
-	uh->dest = f->dport;
-	uh->len = htons(ulen);
-	uh->check = 0;
-	uh->check = csum_tcpudp_magic(f->saddr, f->daddr, ulen, IPPROTO_UDP,
-				      csum_partial(uh, sizeof(*uh), sum));
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-}
-
-/*
- * The outer IPv4 header of a datagram on the frag list. Length, ID and
- * header checksum are set again when the list is cut (inet_gso_segment()),
- * addresses and ports fixed up if a NAT changed the head's.
- */
-static void teredo_gso_ip_header(struct sk_buff *seg,
-				 const struct teredo_flow *f)
-{
-	struct iphdr *iph;
-
-	iph = skb_push(seg, sizeof(*iph));
-	skb_reset_network_header(seg);
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) >> 2;
-	iph->tos = 0;
-	iph->tot_len = htons(seg->len);
-	iph->id = 0;
-	iph->frag_off = 0;
-	iph->ttl = f->ttl;
-	iph->protocol = IPPROTO_UDP;
-	iph->saddr = f->saddr;
-	iph->daddr = f->daddr;
-	ip_send_check(iph);
-}
-
-/* Each segment on its own: what does not fit one fraglist skb. */
-static void teredo_gso_xmit_each(struct teredo_dev *td, struct sock *sk,
-				 struct rtable *rt, struct sk_buff *segs,
-				 const struct teredo_flow *f)
-{
-	struct sk_buff *seg, *next;
-
-	skb_list_walk_safe(segs, seg, next) {
-		skb_mark_not_on_list(seg);
-		dst_hold(&rt->dst);
-		teredo_xmit_one(td, sk, rt, seg, f);
-	}
-	ip_rt_put(rt);
-}
-
-/**
- * teredo_xmit_gso() - send a GSO packet from teredo0 as one fraglist skb
- * @td: the device
- * @sk: the Teredo socket
- * @rt: the route to @f->daddr, whose reference is consumed
- * @skb: an IPv6 GSO packet, consumed
- * @f: the outer addresses and ports
- */
-static void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
-			    struct rtable *rt, struct sk_buff *skb,
-			    const struct teredo_flow *f)
-{
-	unsigned int room = teredo_xmit_headroom(rt);
-	unsigned int n = 0, total = 0, size;
 	struct sk_buff *segs, *seg, *next;
-	bool even = true;
-	__wsum sum;
 
-	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
 		ip_rt_put(rt);
 		teredo_drop(td, skb, TEREDO_DROP_NOMEM, false);
 		return;
 	}
 	consume_skb(skb);
-
-	size = segs->len;
 	skb_list_walk_safe(segs, seg, next) {
-		if ((next && seg->len != size) || skb_has_frag_list(seg))
-			even = false;
-		total += seg->len + sizeof(struct iphdr) +
-			 sizeof(struct udphdr);
-		n++;
+		skb_mark_not_on_list(seg);
+		dst_hold(&rt->dst);
+		teredo_xmit_one(td, sk, rt, seg, saddr, daddr, dport);
 	}
-	if (n < 2 || !even || total > IP_MAX_MTU) {
-		teredo_gso_xmit_each(td, sk, rt, segs, f);
-		return;
-	}
-
-	skb_list_walk_safe(segs, seg, next) {
-		if (unlikely(skb_cow_head(seg, room) ||
-			     teredo_gso_csum(seg, &sum))) {
-			ip_rt_put(rt);
-			skb_list_walk_safe(segs, seg, next) {
-				skb_mark_not_on_list(seg);
-				teredo_drop(td, seg, TEREDO_DROP_NOMEM, false);
-			}
-			return;
-		}
-		if (seg == segs) {
-			skb_reset_inner_headers(seg);	/* iptunnel_xmit()'s stats */
-			teredo_gso_udp_header(seg, sum, f);
-			continue;
-		}
-		teredo_gso_udp_header(seg, sum, f);
-		teredo_gso_ip_header(seg, f);
-		/* on the list, a datagram is its payload (skb_segment_list()) */
-		__skb_pull(seg, sizeof(struct iphdr) + sizeof(struct udphdr));
-		/*
-		 * Off the socket's books now; the head keeps its own truesize
-		 * only: 6.1's skb_segment_list() does not give back what the
-		 * list adds, and a receiver would charge it all to the first
-		 * datagram (and its TCP receive buffer).
-		 */
-		skb_orphan(seg);
-		segs->len += seg->len;
-		segs->data_len += seg->len;
-	}
-
-	skb = segs;
-	skb_shinfo(skb)->frag_list = skb->next;
-	skb_mark_not_on_list(skb);
-	skb->prev = NULL;
-	/* as UDP GRO leaves it: the head's length covers the list (the
-	 * receiver trims to it); cutting gives it back its own
-	 */
-	udp_hdr(skb)->len = htons(skb->len);
-	skb_shinfo(skb)->gso_size = size;
-	skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4 | SKB_GSO_FRAGLIST;
-	skb_shinfo(skb)->gso_segs = n;
-	/*
-	 * Every checksum is done, outer and inner: none to verify on the way,
-	 * nor at a receiver the skb reaches whole over veths (one that sees
-	 * it off a wire checks its own).
-	 */
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb->csum_level = 1;
-	skb->encapsulation = 0;
-	iptunnel_xmit(sk, rt, skb, f->saddr, f->daddr, IPPROTO_UDP, 0, f->ttl,
-		      0, false);
+	ip_rt_put(rt);
 }
 
 /**
@@ -313,7 +161,7 @@ static void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
  *	front, or an IPv6 GSO packet from the stack); consumed in all cases
  * @daddr: IPv4 destination (server, peer mapping or relay)
  * @dport: UDP destination port, network order
- * @cache: a dst cache for that destination, or NULL
+ * @route: the peer's route cache slot (the peer held under RCU), or NULL
  *
  * Any context that may run softirq code (the ndo_start_xmit path, timers,
  * process context). Counted in the device's tstats on success and as a
@@ -322,16 +170,15 @@ static void teredo_xmit_gso(struct teredo_dev *td, struct sock *sk,
  * Return: 0 or a negative errno (the packet is dropped).
  */
 int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
-		    __be32 daddr, __be16 dport, struct dst_cache *cache)
+		    __be32 daddr, __be16 dport, struct teredo_dst __rcu **route)
 {
 	struct net_device *dev = td->dev;
 	struct ip_tunnel_key key = {};
-	struct teredo_flow f = {
-		.daddr = daddr,
-		.dport = dport,
-	};
+	struct teredo_dst *tdst = NULL;
 	struct socket *sock;
 	struct rtable *rt;
+	__be32 saddr;
+	__be16 sport;
 	int err = 0;
 
 	rcu_read_lock_bh();
@@ -341,23 +188,26 @@ int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
 		teredo_drop(td, skb, TEREDO_DROP_NO_SOCKET, false);
 		goto out;
 	}
-	f.sport = inet_sk(sock->sk)->inet_sport;
+	sport = inet_sk(sock->sk)->inet_sport;
 	skb->mark = READ_ONCE(td->cfg_fwmark);
 	/* iptunnel_xmit() counts in skb->dev's tstats */
 	skb->dev = dev;
+	if (route)
+		tdst = teredo_dst_get(route, daddr, sport, skb->mark);
 	key.u.ipv4.dst = daddr;
-	rt = udp_tunnel_dst_lookup(skb, dev, dev_net(dev), 0, &f.saddr, &key,
-				   f.sport, dport, 0, cache);
+	rt = udp_tunnel_dst_lookup(skb, dev, dev_net(dev), 0, &saddr, &key,
+				   sport, dport, 0, tdst ? &tdst->cache : NULL);
 	if (IS_ERR(rt)) {
 		err = PTR_ERR(rt);
 		teredo_drop(td, skb, TEREDO_DROP_NO_ROUTE, false);
 		goto out;
 	}
-	f.ttl = ip4_dst_hoplimit(&rt->dst);
-	if (skb_is_gso(skb))
-		teredo_xmit_gso(td, sock->sk, rt, skb, &f);
+	if (unlikely(skb->len + sizeof(struct iphdr) +
+		     sizeof(struct udphdr) > IP_MAX_MTU && skb_is_gso(skb)))
+		teredo_xmit_segments(td, sock->sk, rt, skb, saddr, daddr,
+				     dport);
 	else
-		teredo_xmit_one(td, sock->sk, rt, skb, &f);
+		teredo_xmit_one(td, sock->sk, rt, skb, saddr, daddr, dport);
 out:
 	rcu_read_unlock_bh();
 	return err;
@@ -658,8 +508,9 @@ static netdev_tx_t teredo_peer_xmit(struct teredo_dev *td,
 		ip = READ_ONCE(p->mapped_ip);
 		port = READ_ONCE(p->mapped_port);
 		teredo_peer_touch(pc, p, now);
+		/* RCU still held: the route cache lives with the entry */
+		teredo_xmit_udp(td, skb, ip, port, &p->dst);
 		rcu_read_unlock();
-		teredo_xmit_udp(td, skb, ip, port, NULL);
 		return NETDEV_TX_OK;
 	}
 	rcu_read_unlock();

@@ -15,10 +15,10 @@
 #include <linux/netdevice.h>
 #include <linux/types.h>
 
-struct dst_cache;
 struct sk_buff;
 struct sk_buff_head;
 struct teredo_dev;
+struct teredo_dst;
 struct teredo_peer;
 struct teredo_peers;
 struct teredo_self;
@@ -26,7 +26,7 @@ struct teredo_self;
 netdev_tx_t teredo_xmit(struct sk_buff *skb, struct net_device *dev);
 
 int teredo_xmit_udp(struct teredo_dev *td, struct sk_buff *skb,
-		    __be32 daddr, __be16 dport, struct dst_cache *cache);
+		    __be32 daddr, __be16 dport, struct teredo_dst __rcu **route);
 void teredo_xmit_list(struct teredo_dev *td, struct sk_buff_head *list);
 
 void teredo_peer_bubble(struct sk_buff_head *out, const struct in6_addr *src,

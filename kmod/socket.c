@@ -16,6 +16,7 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "gro.h"
 #include "port.h"
 #include "receive.h"
 #include "socket.h"
@@ -31,6 +32,8 @@ static struct socket *teredo_sock_create(struct teredo_dev *td, u16 port)
 		.sk_user_data = td,
 		.encap_type = 1,	/* any non-zero value, as vxlan */
 		.encap_rcv = teredo_udp_encap_rcv,
+		.gro_receive = teredo_gro_receive,
+		.gro_complete = teredo_gro_complete,
 	};
 	struct net *net = dev_net(td->dev);
 	struct socket *sock;
