@@ -121,6 +121,25 @@ e2e_nat() {
 	fi
 }
 
+# e2e_wire NS [off|on]: the link into NS behaves like a wire (off: the
+# far veth end has no transmit offloads) or like a veth (on). On veths
+# alone nothing cuts a UDP tunnel GSO packet or finishes a checksum left
+# to do, as a NIC would: a user-space Teredo endpoint (Miredo) would read
+# one oversized datagram. NS is on the WAN bridge or a NAT's LAN (clN).
+e2e_wire() {
+	local ns=$1 mode=${2:-off} far=w-$1 farns=wan
+
+	case $ns in
+	cl[0-9]*) far=e1 farns=nat${ns#cl} ;;
+	esac
+	ip -n "$farns" link show "$far" type veth >/dev/null 2>&1 ||
+		fail "e2e_wire: no veth $far in $farns for $ns"
+	ip netns exec "$farns" ethtool -K "$far" tx "$mode" sg "$mode" \
+		tso "$mode" gso "$mode" tx-udp_tnl-segmentation "$mode" \
+		tx-udp_tnl-csum-segmentation "$mode" >/dev/null 2>&1 ||
+		fail "e2e_wire: ethtool -K $far ($farns)"
+}
+
 # e2e_run_private NS CMD...: run CMD in NS with a private /run, as
 # miredo and miredo-server share a pid file path.
 e2e_run_private() {
@@ -134,6 +153,7 @@ e2e_run_private() {
 e2e_miredo_server() {
 	local conf=$E2E_TMP/miredo-server.conf
 	printf 'ServerBindAddress %s\n' "$E2E_SERVER" >"$conf"
+	e2e_wire srv
 	e2e_run_private srv miredo-server -f -c "$conf" \
 		>"$E2E_TMP/miredo-server.log" 2>&1 &
 }
@@ -148,6 +168,7 @@ e2e_miredo() {
 		echo "ServerAddress $E2E_SERVER"
 		for l in "$@"; do echo "$l"; done
 	} >"$conf"
+	e2e_wire "$ns"
 	e2e_run_private "$ns" miredo -f -c "$conf" \
 		>"$E2E_TMP/miredo-$ns.log" 2>&1 &
 }
@@ -180,6 +201,7 @@ e2e_relay() {
 	ip -n host6 link set e0 up
 	ip -n host6 route add 2001::/32 via 2001:db8:1::1
 	ip netns exec relay sysctl -qw net.ipv6.conf.all.forwarding=1
+	e2e_wire relay
 	# the relay's own teredo interface routes 2001::/32 (Teredo clients)
 	printf 'InterfaceName teredo\nRelayType cone\nBindAddress %s\n' \
 		"$E2E_RELAY" >"$conf"

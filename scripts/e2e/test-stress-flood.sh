@@ -22,6 +22,9 @@ PING=
 N=$(stress_n 1000000 100)	# make check: 10^4, still ten times max_peers
 STORM=$(stress_tool storm)
 FLOOD6=$(stress_tool flood6)
+# each phase's bound: 600 s plus 3 ms a datagram (the debug kernel takes
+# about 1.4 ms for a bubble in): 3600 s at 10^6, 630 s at 10^4
+FLOOD_T=$((600 + N * 3 / 1000))
 
 sec_up
 e2e_nat 2 masquerade
@@ -53,7 +56,7 @@ slab0=$(slab_settled_kb)
 flood() {
 	local phase=$1 t0 out
 	shift
-	ip netns exec cl1 ping -6 -q -i 0.5 -W 2 -w 1500 "$M2" \
+	ip netns exec cl1 ping -6 -q -i 0.5 -W 2 -w "$FLOOD_T" "$M2" \
 		>"$E2E_TMP/ping-$phase" 2>&1 &
 	PING=$!
 	b=$(sec_counter_get cl1 bubbles)
@@ -74,13 +77,13 @@ flood() {
 }
 
 drops_snapshot "$E2E_TMP/drops0"
-flood bubbles-in ip netns exec storm timeout 1500 "$STORM" --bubbles \
+flood bubbles-in ip netns exec storm timeout "$FLOOD_T" "$STORM" --bubbles \
 	--to "10.9.0.1:$(attr port)" --count "$N" --me "$ME" \
 	--server "$E2E_SERVER" --relay 198.51.100.20 --seed 1
 in_secs=$FLOOD_SECS
 in_loss=$FLOOD_LOSS
 in_bubbles=$FLOOD_BUBBLES
-flood destinations-out ip netns exec cl1 timeout 1500 "$FLOOD6" \
+flood destinations-out ip netns exec cl1 timeout "$FLOOD_T" "$FLOOD6" \
 	--server "$E2E_SERVER" --count "$N"
 out_loss=$FLOOD_LOSS
 drops_snapshot "$E2E_TMP/drops1"
