@@ -3,25 +3,80 @@
 #
 # make bench: in one VM run, over the same topology (two clients, each
 # behind its own nft masquerade NAT, a miredo-server on the WAN), measure
-#   plain   IPv4 cl1 -> cl2 through both NATs (a DNAT on nat2): the ceiling
-#   miredo  Miredo <-> Miredo over Teredo
+# cl1 -> cl2 over
+#   plain   IPv4 through both NATs (a DNAT on nat2): the ceiling
+#   fou     the kernel's own IPv6-in-UDP tunnel (sit with fou encapsulation,
+#           MTU 1280, fixed ports both ways, a DNAT on nat2): what kteredo
+#           should come close to
 #   teredo  kteredo <-> kteredo over Teredo (offloads on, the default)
 #   teredo_nogso  the same with teredo0's offloads turned off
-# TCP throughput (iperf3), UDP at a fixed offered load (packets per second
-# received and loss), RTT (ping) and guest CPU time per packet, then print
-# the ratios. Figures, not pass/fail: this is no test.
+#   miredo  Miredo <-> Miredo over Teredo, last: it is slow, and e2e_wire
+#           turns the NATs' LAN links into wires for it
+# each for TCP throughput with 1 and 4 streams (iperf3), UDP with 1200-byte
+# datagrams and no rate limit (received Mbit/s and loss), RTT (ping) and
+# guest CPU time per packet (over the TCP 1-stream run), after a 1 s
+# warm-up; then the ratios, with their targets.
+# Then kteredo's transmit rate (teredo0's tx_packets) to 1, 100 and 10^4
+# trusted peers round-robin, and the slab and per-CPU memory a cached peer
+# takes: storm --peers (scripts/stress) makes the peers trust them with a
+# bubble each, spoofed from netns "storm" on a second link of cl1's, which
+# is where what cl1 sends them goes and is dropped on arrival; flood6
+# --peers sends to them from cl1. teredo0 is loaded with max_peers 16384
+# and the guest's IPv6 neighbour table enlarged to match.
+# Figures, not pass/fail: this is no test. BENCH_SECS (8): seconds a run;
+# BENCH_PEER_SECS (5): seconds a many-peers run.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${1:-}" != --guest ]; then
-	exec "$top/scripts/vm.sh" -t 1200 -m 2048 "$top/scripts/bench.sh" --guest
+	# the many-peers part's packet generators run in the guest's netns
+	make -s -C "$top/scripts/stress" || exit 2
+	exec "$top/scripts/vm.sh" -t 1800 -m 2048 "$top/scripts/bench.sh" --guest
 fi
 
 source "$top/scripts/e2e/lib.sh"
-SECS=${BENCH_SECS:-5}
-UDP_RATE=${BENCH_UDP_RATE:-50M}
-SYS=/sys/class/net/teredo0/teredo
+source "$top/scripts/e2e/port-lib.sh"
+source "$top/scripts/e2e/sec-lib.sh"
+source "$top/scripts/e2e/stress-lib.sh"
+SECS=${BENCH_SECS:-8}
+PEER_SECS=${BENCH_PEER_SECS:-5}
+PEER_COUNTS="1 100 10000"
+PEER_LEN=1200		# UDP payload a datagram to a peer
+MAX_PEERS=16384		# room for 10^4 peers (TEREDO_MAX_PEERS_LIMIT)
+PEER_VALID=30		# TEREDO_PEER_VALID_S, kmod/peer.h
+# /proc/stat counts in USER_HZ ticks, whatever the kernel's HZ
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+PATHS="plain fou teredo teredo_nogso miredo"
 declare -A R
+
+# bench_fail MSG: what explains a path that could not be set up, then fail
+bench_fail() {
+	local ns
+	e2e_dump
+	for ns in cl1 cl2; do
+		echo "--- $ns"
+		ip -n $ns -br addr
+		ip -n $ns route
+		ip -n $ns -6 route
+	done 2>&1
+	for ns in nat1 nat2; do
+		echo "--- $ns nft"
+		ip netns exec $ns nft list ruleset
+		echo "--- $ns conntrack"
+		ip netns exec $ns conntrack -L 2>&1 | head -n 20
+	done 2>&1
+	if [ -e /sys/module/teredo ]; then
+		for ns in cl1 cl2; do
+			echo "--- $ns teredo0: state" \
+				"$(ip netns exec $ns cat "$SYS/state" 2>&1)"
+			ip netns exec $ns cat "$SYS/drops" 2>/dev/null |
+				awk '$2 != 0'
+		done
+		echo "--- dmesg (teredo)"
+		dmesg | grep teredo | tail -n 30
+	fi
+	fail "$*"
+}
 
 # cpu_ticks: busy jiffies of the whole guest (user+nice+system+irq+softirq)
 cpu_ticks() {
@@ -38,43 +93,97 @@ teredo_sends() {
 		2>/dev/null
 }
 
-# measure NAME DST: iperf3 TCP and UDP from cl1 to DST in cl2, and ping.
+# jqn JSON FILTER [DEFAULT]: FILTER's value, DEFAULT (0) if none (iperf3
+# failed)
+jqn() {
+	local v
+	v=$(jq -r "$2" <<<"$1" 2>/dev/null)
+	case $v in
+	"" | null) echo "${3:-0}" ;;
+	*) echo "$v" ;;
+	esac
+}
+
+# iperf3 servers in cl2: one-off, on 5201 (the port nat2 forwards), each
+# started once the one before is gone
+IPERF_PID=$E2E_TMP/iperf3.pid
+iperf_gone() { ! kill -0 "$(cat "$IPERF_PID" 2>/dev/null)" 2>/dev/null; }
+iperf_server() {
+	if ! e2e_wait 5 iperf_gone; then
+		kill "$(cat "$IPERF_PID")" 2>/dev/null
+		e2e_wait 2 iperf_gone
+	fi
+	rm -f "$IPERF_PID"
+	ip netns exec cl2 iperf3 -s -D -1 -p 5201 -I "$IPERF_PID" \
+		>/dev/null 2>&1
+	e2e_wait 5 listening cl2 5201
+}
+
+# iperf_run NAME DST ARG...: one iperf3 run from cl1 to DST, its JSON out
+iperf_run() {
+	local name=$1 dst=$2 j e
+	shift 2
+	iperf_server || log "$name: no iperf3 server in cl2" >&2
+	j=$(ip netns exec cl1 timeout $((SECS + 30)) iperf3 -c "$dst" -p 5201 \
+		-J "$@" 2>&1)
+	e=$(jq -r '.error // empty' <<<"$j" 2>/dev/null)
+	[ -z "$e" ] || log "$name: iperf3 $*: $e" >&2
+	echo "$j"
+}
+
+mbits() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+
+# measure NAME DST: from cl1 to DST in cl2, TCP with 1 and 4 streams and
+# UDP (iperf3), then ping
 measure() {
-	local name=$1 dst=$2 j t0 t1 pkts
-	ip netns exec cl2 iperf3 -s -D -1 -p 5201 >/dev/null 2>&1
-	sleep 0.5
+	local name=$1 dst=$2 j t0 t1 s0 x0 pkts
+	iperf_run "$name" "$dst" -t 1 >/dev/null	# warm-up
+
 	t0=$(cpu_ticks)
 	s0=$(tcp_out_segs)
 	x0=$(teredo_sends)
-	j=$(ip netns exec cl1 iperf3 -c "$dst" -p 5201 -t "$SECS" -J 2>&1)
+	j=$(iperf_run "$name" "$dst" -t "$SECS")
 	t1=$(cpu_ticks)
-	[ "$x0" ] && echo "# $name: $(($(tcp_out_segs) - s0)) TCP segments" \
+	[ "$x0" ] && log "$name: $(($(tcp_out_segs) - s0)) TCP segments" \
 		"in $(($(teredo_sends) - x0)) sends from cl1's teredo0"
-	R[$name.tcp]=$(echo "$j" | jq -r '.end.sum_received.bits_per_second // 0')
-	pkts=$(echo "$j" | jq -r '(.end.sum_received.bytes // 0) / 1400 | floor')
-	[ "$pkts" -gt 0 ] 2>/dev/null &&
-		R[$name.tcp_cpu_us]=$(((t1 - t0) * 10000 / pkts)) ||
-		R[$name.tcp_cpu_us]=0
+	R[$name.tcp1]=$(jqn "$j" '.end.sum_received.bits_per_second')
+	# a packet: 1400 bytes of TCP payload, whatever the path's MSS
+	pkts=$(jqn "$j" '(.end.sum_received.bytes // 0) / 1400 | floor')
+	if [ "$pkts" -gt 0 ] 2>/dev/null; then
+		R[$name.cpu_us]=$(((t1 - t0) * TICK_US / pkts))
+	else
+		R[$name.cpu_us]=0
+	fi
 
-	ip netns exec cl2 iperf3 -s -D -1 -p 5202 >/dev/null 2>&1
-	sleep 0.5
-	t0=$(cpu_ticks)
-	j=$(ip netns exec cl1 iperf3 -c "$dst" -p 5202 -u -b "$UDP_RATE" \
-		-l 1000 -t "$SECS" -J 2>&1)
-	t1=$(cpu_ticks)
-	R[$name.udp_pps]=$(echo "$j" | jq -r \
-		"((.end.sum.packets // 0) - (.end.sum.lost_packets // 0)) / $SECS | floor")
-	R[$name.udp_loss]=$(echo "$j" | jq -r '.end.sum.lost_percent // 100 | . * 10 | floor / 10')
-	pkts=$(echo "$j" | jq -r '(.end.sum.packets // 0)')
-	[ "$pkts" -gt 0 ] 2>/dev/null &&
-		R[$name.udp_cpu_us]=$(((t1 - t0) * 10000 / pkts)) ||
-		R[$name.udp_cpu_us]=0
+	j=$(iperf_run "$name" "$dst" -t "$SECS" -P 4)
+	R[$name.tcp4]=$(jqn "$j" '.end.sum_received.bits_per_second')
+
+	# UDP: what cl2 received, and what of what cl1 sent never arrived
+	j=$(iperf_run "$name" "$dst" -t "$SECS" -u -b 0 -l 1200)
+	R[$name.udp]=$(jqn "$j" '.end.sum_received.bits_per_second //
+		(((.end.sum.packets // 0) - (.end.sum.lost_packets // 0)) *
+		 9600 / (.end.sum.seconds // 1))')
+	R[$name.loss]=$(jqn "$j" '.end |
+		(.sum_sent.packets // .sum.packets // 0) as $s |
+		(.sum_received.packets //
+		 ((.sum.packets // 0) - (.sum.lost_packets // 0))) as $r |
+		if $s > 0 then [100 * ($s - $r) / $s, 0] | max * 10 | floor / 10
+		else 100 end' 100)
 
 	R[$name.rtt]=$(ip netns exec cl1 ping -c 20 -i 0.2 -q "$dst" 2>/dev/null |
 		sed -n 's|.* = [0-9.]*/\([0-9.]*\)/.*|\1|p')
 	R[$name.rtt]=${R[$name.rtt]:-0}
-	echo "# $name: tcp ${R[$name.tcp]} bit/s, udp ${R[$name.udp_pps]} pps" \
-		"(loss ${R[$name.udp_loss]}%), rtt ${R[$name.rtt]} ms"
+	log "$name: tcp $(mbits "${R[$name.tcp1]}") Mbit/s," \
+		"4 streams $(mbits "${R[$name.tcp4]}") Mbit/s," \
+		"udp $(mbits "${R[$name.udp]}") Mbit/s received" \
+		"(loss ${R[$name.loss]}%), rtt ${R[$name.rtt]} ms," \
+		"cpu ${R[$name.cpu_us]} us/packet"
+}
+
+# reach NS DST WHAT: DST answers a ping from NS, else fail
+reach() {
+	ip netns exec "$1" ping -c 3 -w 20 "$2" >/dev/null ||
+		bench_fail "$3: $1 cannot reach $2"
 }
 
 e2e_topology
@@ -94,60 +203,242 @@ ip netns exec nat2 nft insert rule ip filter forward iifname e0 \
 	ct status dnat accept
 ip netns exec nat2 nft insert rule ip filter input iifname e0 \
 	ct status dnat accept
+reach cl1 198.51.100.12 plain
 measure plain 198.51.100.12
 
-# --- Miredo <-> Miredo
-e2e_miredo cl1
-e2e_miredo cl2
-e2e_wait 60 e2e_has_teredo_addr cl1 && e2e_wait 60 e2e_has_teredo_addr cl2 ||
-	{ e2e_dump; fail "miredo did not qualify"; }
-m2=$(e2e_teredo_addr cl2)
-ip netns exec cl1 ping -6 -c 3 -w 20 "$m2" >/dev/null ||
-	{ e2e_dump; fail "miredo peers cannot reach each other"; }
-measure miredo "$m2"
-for ns in cl1 cl2; do
-	for pid in $(ip netns pids $ns); do kill "$pid"; done
-done
-sleep 2
+# --- fou: sit over fou, UDP 5555 (cl1) <-> 5556 (cl2). nat1 keeps cl1's
+# source port (the flow's first), nat2 forwards 5556 to cl2 (accepted as
+# ct status dnat, above), so both ways are one flow through each NAT.
+modprobe fou || bench_fail "modprobe fou"
+modprobe sit || bench_fail "modprobe sit"
+ip netns exec nat2 nft add rule ip nat pre iifname e0 udp dport 5556 \
+	dnat to 10.0.2.2 || bench_fail "fou: nat2 dnat"
+# fou_end NS PORT PEER_PORT REMOTE LOCAL ADDR
+fou_end() {
+	if ! { ip -n "$1" fou add port "$2" ipproto 41 &&
+		ip -n "$1" link add sit1 type sit remote "$4" local "$5" \
+			ttl 64 encap fou encap-sport "$2" encap-dport "$3" &&
+		ip -n "$1" link set sit1 mtu 1280 up &&
+		ip -n "$1" addr add "$6/64" dev sit1; }; then
+		bench_fail "fou: sit1 in $1"
+	fi
+}
+fou_end cl1 5555 5556 198.51.100.12 10.0.1.2 2001:db8:f::1
+fou_end cl2 5556 5555 198.51.100.11 10.0.2.2 2001:db8:f::2
+if ! ip netns exec cl1 ping -6 -c 3 -w 20 2001:db8:f::2 >/dev/null; then
+	for ns in cl1 cl2; do
+		echo "--- $ns fou"
+		ip -n $ns fou show
+		ip -n $ns -d -s link show sit1
+	done
+	bench_fail "fou: cl1 cannot reach 2001:db8:f::2 over sit1"
+fi
+measure fou 2001:db8:f::2
 
-# --- kteredo <-> kteredo
-modprobe teredo || fail "modprobe teredo"
+# --- kteredo <-> kteredo; max_peers for the many-peers part below
+modprobe teredo max_peers=$MAX_PEERS || bench_fail "modprobe teredo"
 for ns in cl1 cl2; do
-	ip -n $ns link add teredo0 type teredo || fail "ip link add ($ns)"
+	ip -n $ns link add teredo0 type teredo || bench_fail "ip link add ($ns)"
 	ip netns exec $ns sh -c "echo $E2E_SERVER > $SYS/server"
 	ip -n $ns link set teredo0 up
 done
-qualified() { [ "$(ip netns exec "$1" cat $SYS/state)" = qualified ]; }
-e2e_wait 30 qualified cl1 && e2e_wait 30 qualified cl2 ||
-	fail "kteredo did not qualify"
-k2=$(ip netns exec cl2 cat $SYS/address)
-e2e_wait 10 sh -c "ip -n cl2 -6 addr show dev teredo0 | grep -q $k2"
-ip netns exec cl1 ping -6 -c 3 -w 20 "$k2" >/dev/null ||
-	fail "kteredo peers cannot reach each other"
+qualified() { [ "$(ip netns exec "$1" cat "$SYS/state")" = qualified ]; }
+has_addr() { ip -n "$1" -6 addr show dev teredo0 | grep -q "$2"; }
+if ! { e2e_wait 30 qualified cl1 && e2e_wait 30 qualified cl2; }; then
+	bench_fail "kteredo did not qualify"
+fi
+ME=$(attr address)
+k2=$(ip netns exec cl2 cat "$SYS/address")
+if ! { e2e_wait 10 has_addr cl1 "$ME" && e2e_wait 10 has_addr cl2 "$k2"; }; then
+	bench_fail "kteredo: the Teredo addresses are not on teredo0"
+fi
+reach cl1 "$k2" kteredo
 measure teredo "$k2"
 # For reference, the same pair with teredo0's offloads off: one datagram
 # and one trip through the stack per TCP segment.
+features0=$(cl ethtool -k teredo0)
 for ns in cl1 cl2; do
 	ip netns exec $ns ethtool -K teredo0 sg off tx off tso off gso off \
 		>/dev/null
 done
 measure teredo_nogso "$k2"
+for ns in cl1 cl2; do
+	ip netns exec $ns ethtool -K teredo0 sg on tx on tso on gso on \
+		>/dev/null
+done
+[ "$(cl ethtool -k teredo0)" = "$features0" ] ||
+	log "teredo0's offloads differ from their defaults after ethtool -K on"
+
+# --- many peers: cl1's teredo0 sends to 1, 100, 10^4 trusted peers,
+# 203.0.113.(i % 256):(1024 + i / 256). Their bubbles come from "storm"
+# on s0; what cl1 sends them goes there too, and storm drops it on
+# arrival (ingress, before IPv4: no ICMP, next to no cost).
+STORM=$(stress_tool storm)
+FLOOD6=$(stress_tool flood6)
+stress_lan
+ip -n cl1 route add 203.0.113.0/24 via 10.9.0.2 dev s0 ||
+	bench_fail "peers: route to 203.0.113.0/24"
+if ! { ip netns exec storm nft add table netdev sink &&
+	ip netns exec storm nft add chain netdev sink in \
+		'{ type filter hook ingress device s0 priority 0; }' &&
+	ip netns exec storm nft add counter netdev sink sunk &&
+	ip netns exec storm nft add rule netdev sink in \
+		ip daddr 203.0.113.0/24 counter name sunk drop; }; then
+	bench_fail "peers: nft sink in storm"
+fi
+sunk() {
+	ip netns exec storm nft list counter netdev sink sunk |
+		awk '$1 == "packets" { print $2 }'
+}
+# The IPv6 stack keeps a neighbour entry per destination of teredo0's
+# on-link 2001::/32: room for 10^4 of them, as max_peers makes room for the
+# peers, or the 10^4 run would measure the neighbour cache's churn
+# (gc_thresh3 is 1024 by default; the table is the whole guest's).
+sysctl -qw net.ipv6.neigh.default.gc_thresh2=16384 \
+	net.ipv6.neigh.default.gc_thresh3=32768 ||
+	bench_fail "peers: neighbour table thresholds"
+# neigh_allocs: IPv6 neighbour entries ever made (all CPUs, hex columns)
+# (a pipe, not a process substitution: the guest's bash has no /dev/fd)
+neigh_allocs() {
+	tail -n +2 /proc/net/stat/ndisc_cache | {
+		local a n=0
+		while read -r _ a _; do
+			n=$((n + 16#$a))
+		done
+		echo $n
+	}
+}
+# s0's address is a local change for teredo0: still qualified, same port?
+e2e_wait 10 qualified cl1 || bench_fail "peers: teredo0 in cl1 not qualified"
+ME=$(attr address)
+PORT=$(attr port)
+consumed_ge() { [ "$(ethtool_stat rx_consumed)" -ge "$1" ]; }
+# mem_kb: unreclaimable slab (empty slabs given back) plus per-CPU, kB
+mem_kb() {
+	echo $(($(slab_settled_kb) + $(awk '$1 == "Percpu:" { print $2 }' \
+		/proc/meminfo)))
+}
+
+# peer_run NAME P SECS: a bubble from each of the P peers, then flood6 to
+# them for SECS; sets R[NAME.*]
+peer_run() {
+	local name=$1 p=$2 secs=$3 c0 t0 x0 s0 out n0 n1 m0=0 m1=0 m2
+	local sent errs fsecs tx el a0
+
+	[ "$p" -ge 10000 ] && m0=$(mem_kb)
+	n0=$(attr peers)
+	c0=$(ethtool_stat rx_consumed)
+	t0=$(date +%s)
+	out=$(ip netns exec storm timeout 120 "$STORM" --peers "$p" \
+		--to "10.9.0.1:$PORT" --me "$ME" --server "$E2E_SERVER") ||
+		bench_fail "peers $p: storm: $out"
+	# every bubble taken (consumed, not dropped): every peer trusted
+	if ! e2e_wait 30 consumed_ge $((c0 + p)); then
+		log "peers $p: $(($(ethtool_stat rx_consumed) - c0)) of $p" \
+			"bubbles taken ($out); drops:" \
+			"$(attr drops | awk '$2 != 0 { printf " %s %s", $1, $2 }')"
+		bench_fail "peers $p: the peers' bubbles did not all arrive"
+	fi
+	n1=$(attr peers)
+	[ "$n1" -ge "$p" ] || bench_fail "peers $p: only $n1 in the cache"
+	[ "$p" -ge 10000 ] && m1=$(mem_kb)
+
+	drops_snapshot "$E2E_TMP/drops0"
+	a0=$(neigh_allocs)
+	x0=$(dev_stat tx_packets)
+	s0=$(sunk)
+	out=$(ip netns exec cl1 timeout $((secs + 30)) "$FLOOD6" \
+		--server "$E2E_SERVER" --peers "$p" --seconds "$secs" \
+		--len $PEER_LEN) || bench_fail "peers $p: flood6: $out"
+	tx=$(($(dev_stat tx_packets) - x0))
+	el=$(($(date +%s) - t0))
+	drops_snapshot "$E2E_TMP/drops1"
+	read -r sent errs fsecs <<<"$(awk '{ print $2, $4, $6 }' <<<"$out")"
+	[ "$name" = warm-up ] && return
+	R[$name.tx_pps]=$(awk -v n="$tx" -v t="$fsecs" \
+		'BEGIN { printf "%.0f", t > 0 ? n / t : 0 }')
+	R[$name.flood_pps]=$(awk -v n="$sent" -v t="$fsecs" \
+		'BEGIN { printf "%.0f", t > 0 ? n / t : 0 }')
+	R[$name.errors]=$errs
+	log "peers $p: teredo0 sent $tx in ${fsecs}s: ${R[$name.tx_pps]} pps;" \
+		"flood6: $out; storm dropped $(($(sunk) - s0));" \
+		"peer cache: $n0 -> $n1 entries;" \
+		"$(($(neigh_allocs) - a0)) IPv6 neighbour entries made"
+	[ -z "$(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")" ] ||
+		log "peers $p: teredo0 drops:" \
+			"$(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")"
+	[ "$el" -lt "$PEER_VALID" ] ||
+		log "peers $p: ${el}s from the first bubble to the flood's end:" \
+			"some peers were no longer valid (${PEER_VALID}s)"
+	if [ "$p" -ge 10000 ] && [ "$n1" -gt "$n0" ]; then
+		m2=$(mem_kb)
+		R[mem_entry]=$(((m1 - m0) * 1024 / (n1 - n0)))
+		R[mem_used]=$(((m2 - m0) * 1024 / (n1 - n0)))
+		log "memory (SUnreclaim + Percpu): $m0 kB before the" \
+			"$((n1 - n0)) new peers, $m1 kB with them, $m2 kB once" \
+			"sent to (route caches)"
+	fi
+}
+peer_run warm-up 1 1
+for p in $PEER_COUNTS; do
+	peer_run "peers$p" "$p" "$PEER_SECS"
+done
 for ns in cl1 cl2; do ip -n $ns link del teredo0; done
 rmmod teredo
 
+# --- Miredo <-> Miredo
+e2e_miredo cl1
+e2e_miredo cl2
+if ! { e2e_wait 60 e2e_has_teredo_addr cl1 &&
+	e2e_wait 60 e2e_has_teredo_addr cl2; }; then
+	bench_fail "miredo did not qualify"
+fi
+m2=$(e2e_teredo_addr cl2)
+reach cl1 "$m2" miredo
+measure miredo "$m2"
+for ns in cl1 cl2; do
+	for pid in $(ip netns pids $ns); do kill "$pid"; done
+done
+no_pids() { [ -z "$(ip netns pids "$1")" ]; }
+if ! { e2e_wait 5 no_pids cl1 && e2e_wait 5 no_pids cl2; }; then
+	log "miredo: processes left in cl1/cl2 (killed at exit)"
+fi
+
+# --- results
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+v() { echo "${R[$1]:-0}"; }
+path_row() { printf '%-13s %11s %11s %11s %7s %7s %10s\n' "$@"; }
+peer_row() { printf '%-13s %12s %12s %14s\n' "$@"; }
 echo
-printf '%-12s %14s %10s %8s %9s %12s %12s\n' "" "TCP Mbit/s" "UDP pps" \
-	"loss %" "RTT ms" "TCP cpu us/p" "UDP cpu us/p"
-for n in plain miredo teredo teredo_nogso; do
-	printf '%-12s %14s %10s %8s %9s %12s %12s\n' $n \
-		"$(awk -v b="${R[$n.tcp]}" 'BEGIN { printf "%.1f", b / 1e6 }')" \
-		"${R[$n.udp_pps]}" "${R[$n.udp_loss]}" "${R[$n.rtt]}" \
-		"${R[$n.tcp_cpu_us]}" "${R[$n.udp_cpu_us]}"
+path_row "" "TCP Mbit/s" "TCP 4 str." "UDP Mbit/s" "loss %" "RTT ms" \
+	"cpu us/pkt"
+for n in $PATHS; do
+	path_row "$n" "$(mbits "$(v "$n.tcp1")")" "$(mbits "$(v "$n.tcp4")")" \
+		"$(mbits "$(v "$n.udp")")" "$(v "$n.loss")" "$(v "$n.rtt")" \
+		"$(v "$n.cpu_us")"
 done
 echo
-echo "teredo/miredo TCP throughput: $(ratio "${R[teredo.tcp]}" "${R[miredo.tcp]}")x (target >= 20)"
-echo "teredo/plain  TCP throughput: $(ratio "${R[teredo.tcp]}" "${R[plain.tcp]}") (target >= 0.5)"
-echo "teredo/miredo UDP pps:        $(ratio "${R[teredo.udp_pps]}" "${R[miredo.udp_pps]}")x"
-echo "teredo/miredo RTT:            $(ratio "${R[teredo.rtt]}" "${R[miredo.rtt]}") (target <= 0.25)"
-echo "teredo_nogso/miredo TCP:      $(ratio "${R[teredo_nogso.tcp]}" "${R[miredo.tcp]}")x (offloads off)"
+peer_row "peers" "teredo0 pps" "flood6 pps" "flood6 errors"
+for p in $PEER_COUNTS; do
+	peer_row "$p" "$(v "peers$p.tx_pps")" "$(v "peers$p.flood_pps")" \
+		"$(v "peers$p.errors")"
+done
+echo "bytes per cached peer (SUnreclaim + Percpu): $(v mem_entry)," \
+	"$(v mem_used) once sent to (route caches)"
+echo
+# ratio_row WHAT A B NOTE: A/B
+ratio_row() {
+	printf '%-34s %7s  (%s)\n' "$1" "$(ratio "$(v "$2")" "$(v "$3")")" "$4"
+}
+ratio_row "kteredo/fou TCP 1 stream" teredo.tcp1 fou.tcp1 "target >= 0.8"
+ratio_row "kteredo/fou TCP 4 streams" teredo.tcp4 fou.tcp4 "target >= 0.8"
+ratio_row "kteredo/plain TCP 1 stream" teredo.tcp1 plain.tcp1 "target >= 0.5"
+ratio_row "kteredo/plain TCP 4 streams" teredo.tcp4 plain.tcp4 "target >= 0.5"
+ratio_row "kteredo/Miredo TCP 1 stream" teredo.tcp1 miredo.tcp1 "target >= 20"
+ratio_row "kteredo/Miredo TCP 4 streams" teredo.tcp4 miredo.tcp4 "target >= 20"
+ratio_row "kteredo/fou RTT" teredo.rtt fou.rtt "target <= 1.2"
+ratio_row "kteredo/fou UDP received" teredo.udp fou.udp "target >= 0.8"
+ratio_row "kteredo tx pps, 10^4 peers/1 peer" peers10000.tx_pps peers1.tx_pps \
+	"target >= 0.8"
+ratio_row "kteredo offloads off/fou TCP 1" teredo_nogso.tcp1 fou.tcp1 \
+	"for reference"

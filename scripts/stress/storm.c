@@ -4,7 +4,7 @@
  * (scripts/e2e/test-stress-storm.sh), in a netns of the VM only.
  *
  *   storm --to IP:PORT --count N --me IPV6 --server IP --relay IP
- *         [--seed S] [--corpus DIR] [--bubbles]
+ *         [--seed S] [--corpus DIR] [--bubbles [--peers P]]
  *
  * Each datagram goes out through a raw socket with a source address and
  * port of its own: random in 198.51.100.0/24 and 203.0.113.0/24, or the
@@ -21,7 +21,17 @@
  * hundred absent. Prints what it sent by kind. Deterministic per --seed.
  *
  * --bubbles: the peer flood instead, valid bubbles only, each from a
- * source address and port of its own (N distinct spoofed peers).
+ * source address and port of its own (N distinct spoofed peers). --relay
+ * is not needed then.
+ *
+ * --peers P (implies --bubbles; scripts/bench.sh): a fixed set of P peers,
+ * the one flood6 --peers sends to: peer i is the client of --server mapped
+ * at 203.0.113.(i % 256), port 1024 + i / 256, and datagram j is a valid
+ * direct bubble from peer j % P's Teredo address (flags 0) through that
+ * mapping, to --me. Each peer that sends one is trusted by the client
+ * (RFC 4380 5.2.3), and sent to without probing for TEREDO_PEER_VALID_S
+ * (kmod/peer.h: 30 s) after its last bubble. --count defaults to P: one
+ * bubble per peer.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,6 +50,10 @@
 #define MAX_PAYLOAD	1472	/* a 1500-byte link, no fragments */
 #define MAX_SEEDS	256
 #define BATCH		64
+/* --peers: 256 addresses a port, ports 1024 to 65023, as flood6 */
+#define PEER_NET	0xcb007100u	/* 203.0.113.0/24 */
+#define PEER_PORT0	1024
+#define MAX_PEERS	(256ULL * 64000)
 
 enum kind { K_CORPUS, K_MATCHING, K_INDIRECT, K_RANDOM, K_MAX };
 static const char * const kind_names[K_MAX] = {
@@ -57,6 +71,7 @@ static uint64_t rng_state;
 static struct in6_addr me;
 static uint32_t server, relay;	/* network order */
 static int only_bubbles;
+static unsigned long long peers;	/* --peers */
 
 static uint64_t rnd(void)
 {
@@ -392,7 +407,10 @@ static size_t udp4(unsigned char *pkt, uint32_t sip, uint16_t sport,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: storm --to IP:PORT --count N --me IPV6 --server IP --relay IP [--seed S] [--corpus DIR]\n");
+	fprintf(stderr,
+		"usage: storm --to IP:PORT --count N --me IPV6 --server IP --relay IP [--seed S] [--corpus DIR]\n"
+		"       storm --bubbles --to IP:PORT --count N --me IPV6 --server IP [--seed S]\n"
+		"       storm --bubbles --peers P --to IP:PORT [--count N] --me IPV6 --server IP\n");
 	exit(2);
 }
 
@@ -407,6 +425,7 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "corpus", required_argument, NULL, 'c' },
 		{ "bubbles", no_argument, NULL, 'b' },
+		{ "peers", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static unsigned char buf[BATCH][20 + 8 + MAX_PAYLOAD];
@@ -454,11 +473,19 @@ int main(int argc, char **argv)
 		case 'b':
 			only_bubbles = 1;
 			break;
+		case 'P':
+			peers = strtoull(optarg, NULL, 0);
+			if (!peers || peers > MAX_PEERS)
+				usage();
+			only_bubbles = 1;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!to.sin_port || !count || !server || !relay)
+	if (peers && !count)
+		count = peers;
+	if (!to.sin_port || !count || !server || (!relay && !only_bubbles))
 		usage();
 	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
 	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
@@ -478,7 +505,14 @@ int main(int argc, char **argv)
 			size_t len;
 
 			pick_source(&sip, &sport);
-			if (only_bubbles) {
+			if (peers) {
+				/* the fixed set, round-robin */
+				unsigned long long p = sent + errors + i;
+
+				p %= peers;
+				sip = htonl(PEER_NET | (p & 255));
+				sport = PEER_PORT0 + p / 256;
+			} else if (only_bubbles) {
 				/* distinct: 512 addresses, then the next port */
 				unsigned long long j = sent + errors + i;
 
@@ -526,6 +560,8 @@ int main(int argc, char **argv)
 	printf("sent %llu errors %llu seed %llu", sent, errors, seed);
 	for (i = 0; i < K_MAX; i++)
 		printf(" %s %llu", kind_names[i], by_kind[i]);
+	if (peers)
+		printf(" peers %llu", peers);
 	printf("\n");
 	return 0;
 }
