@@ -24,14 +24,18 @@
 # --peers sends to them from cl1. teredo0 is loaded with max_peers 16384
 # and the guest's IPv6 neighbour table enlarged to match.
 # Figures, not pass/fail: this is no test. BENCH_SECS (8): seconds a run;
-# BENCH_PEER_SECS (5): seconds a many-peers run.
+# BENCH_PEER_SECS (5): seconds a many-peers run; BENCH_PERF="fou teredo"
+# (paths): a flat profile of the whole guest (perf, cpu-clock) over one
+# more TCP 1-stream run of each, after its figures.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${1:-}" != --guest ]; then
 	# the many-peers part's packet generators run in the guest's netns
 	make -s -C "$top/scripts/stress" || exit 2
-	exec "$top/scripts/vm.sh" -t 1800 -m 2048 "$top/scripts/bench.sh" --guest
+	exec "$top/scripts/vm.sh" -t 1800 -m 2048 env \
+		BENCH_SECS="${BENCH_SECS:-}" BENCH_PEER_SECS="${BENCH_PEER_SECS:-}" \
+		BENCH_PERF="${BENCH_PERF:-}" "$top/scripts/bench.sh" --guest
 fi
 
 source "$top/scripts/e2e/lib.sh"
@@ -180,6 +184,25 @@ measure() {
 		"cpu ${R[$name.cpu_us]} us/packet"
 }
 
+# profile NAME DST: if NAME is in BENCH_PERF, where the guest's cycles
+# go during a TCP 1-stream run to DST (its own run: perf costs)
+profile() {
+	local name=$1 dst=$2 data=$E2E_TMP/perf.$1
+
+	case " ${BENCH_PERF:-} " in
+	*" $name "*) ;;
+	*) return 0 ;;
+	esac
+	iperf_server || log "$name: no iperf3 server in cl2"
+	perf record -q -a -e cpu-clock -F 499 -o "$data" -- \
+		ip netns exec cl1 timeout $((SECS + 30)) iperf3 -c "$dst" \
+		-p 5201 -t "$SECS" >/dev/null 2>&1 ||
+		{ log "$name: perf record failed"; return 0; }
+	log "$name: perf, TCP 1 stream, whole guest (top 30 symbols):"
+	perf report -i "$data" --stdio --no-children --sort dso,sym 2>/dev/null |
+		grep -v '^#' | grep -v '^$' | head -n 30 | sed 's/^/#   /'
+}
+
 # reach NS DST WHAT: DST answers a ping from NS, else fail
 reach() {
 	ip netns exec "$1" ping -c 3 -w 20 "$2" >/dev/null ||
@@ -234,6 +257,7 @@ if ! ip netns exec cl1 ping -6 -c 3 -w 20 2001:db8:f::2 >/dev/null; then
 	bench_fail "fou: cl1 cannot reach 2001:db8:f::2 over sit1"
 fi
 measure fou 2001:db8:f::2
+profile fou 2001:db8:f::2
 
 # --- kteredo <-> kteredo; max_peers for the many-peers part below
 modprobe teredo max_peers=$MAX_PEERS || bench_fail "modprobe teredo"
@@ -254,6 +278,7 @@ if ! { e2e_wait 10 has_addr cl1 "$ME" && e2e_wait 10 has_addr cl2 "$k2"; }; then
 fi
 reach cl1 "$k2" kteredo
 measure teredo "$k2"
+profile teredo "$k2"
 # For reference, the same pair with teredo0's offloads off: one datagram
 # and one trip through the stack per TCP segment.
 features0=$(cl ethtool -k teredo0)
@@ -262,6 +287,7 @@ for ns in cl1 cl2; do
 		>/dev/null
 done
 measure teredo_nogso "$k2"
+profile teredo_nogso "$k2"
 for ns in cl1 cl2; do
 	ip netns exec $ns ethtool -K teredo0 sg on tx on tso on gso on \
 		>/dev/null
