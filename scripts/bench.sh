@@ -382,9 +382,9 @@ peer_run() {
 	read -r sent errs fsecs <<<"$(awk '{ print $2, $4, $6 }' <<<"$out")"
 	[ "$name" = warm-up ] && return
 	R[$name.tx_pps]=$(awk -v n="$tx" -v t="$fsecs" \
-		'BEGIN { printf "%.0f", t > 0 ? n / t : 0 }')
+		'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
 	R[$name.flood_pps]=$(awk -v n="$sent" -v t="$fsecs" \
-		'BEGIN { printf "%.0f", t > 0 ? n / t : 0 }')
+		'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
 	R[$name.errors]=$errs
 	log "peers $p: teredo0 sent $tx in ${fsecs}s: ${R[$name.tx_pps]} pps;" \
 		"flood6: $out; storm dropped $(($(sunk) - s0));" \
