@@ -2,9 +2,9 @@
 /*
  * KUnit tests for kmod/proto.c: Teredo wire formats.
  *
- * Vectors come from RFC 4380, docs/DESIGN.md and Miredo (libteredo's
- * addrcmp test, the RS checksums teredo_send_rs() hard-codes, and an RA
- * laid out as miredo-server's SendRA() sends it). Checksums are checked
+ * Vectors come from RFC 4380 and Miredo (libteredo's addrcmp test, the
+ * RS checksums teredo_send_rs() hard-codes, and an RA laid out as
+ * miredo-server's SendRA() sends it). Checksums are checked
  * against the kernel's csum_ipv6_magic()/csum_partial(). Every parser is
  * fed every truncation of its inputs from exact-size kmalloc buffers, so
  * that KASAN reports any read past the length.
@@ -90,7 +90,7 @@ static bool icmp6_csum_valid(const u8 *p)
 
 /* ---- addresses ---------------------------------------------------- */
 
-/* RFC 4380 section 4 example, the first vector of DESIGN.md */
+/* RFC 4380 section 4 example */
 static void teredo_addr_rfc4380(struct kunit *test)
 {
 	const struct in6_addr a = in6("\x20\x01\x00\x00\x41\x36\xe3\x78"
@@ -111,7 +111,7 @@ static void teredo_addr_rfc4380(struct kunit *test)
 	expect_bytes(test, b.s6_addr, a.s6_addr, 16, "rebuilt address");
 }
 
-/* Miredo libteredo/test/addrcmp.c, the second vector of DESIGN.md */
+/* Miredo libteredo/test/addrcmp.c */
 static void teredo_addr_miredo_addrcmp(struct kunit *test)
 {
 	const struct in6_addr a = in6("\x20\x01\x00\x00\xc0\x00\x02\x01"
@@ -254,7 +254,7 @@ static struct kunit_suite teredo_proto_addr_suite = {
 
 /* ---- authentication and origin indication headers ------------------ */
 
-/* DESIGN.md: origin indication for port 337, 1.2.3.4 */
+/* origin indication for port 337, 1.2.3.4 (each byte complemented) */
 static const u8 origin_337[] = {
 	0x00, 0x00, 0xfe, 0xae, 0xfe, 0xfd, 0xfc, 0xfb,
 };
@@ -846,7 +846,7 @@ static void teredo_ra_captured(struct kunit *test)
 					      sent, RA_SERVER, &ra), -EXDEV);
 }
 
-/* The cone RA gives back DESIGN.md's second vector */
+/* The cone RA gives back the addrcmp.c address */
 static void teredo_ra_miredo_cone(struct kunit *test)
 {
 	struct teredo_ra ra;
@@ -1154,7 +1154,7 @@ static struct kunit_suite teredo_proto_ra_suite = {
 
 static const struct in6_addr *bubble_src(void)
 {
-	/* DESIGN.md's first vector: a cone client behind 192.0.2.45:40000 */
+	/* RFC 4380 section 4: a cone client behind 192.0.2.45:40000 */
 	static const struct in6_addr a = {
 		.in6_u.u6_addr8 = { 0x20, 0x01, 0x00, 0x00, 0x41, 0x36, 0xe3,
 				    0x78, 0x80, 0x00, 0x63, 0xbf, 0x3f, 0xff,

@@ -41,7 +41,7 @@ static const u8 ra_miredo[117] = {
 	0x00, 0x00, 0x00, 0x05, 0x00,
 };
 
-/* DESIGN.md: origin indication for 1.2.3.4 port 337 */
+/* origin indication for 1.2.3.4 port 337 (each byte complemented) */
 static const u8 origin_337[8] = {
 	0x00, 0x00, 0xfe, 0xae, 0xfe, 0xfd, 0xfc, 0xfb,
 };
