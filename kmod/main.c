@@ -97,3 +97,4 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The kteredo authors");
 MODULE_DESCRIPTION("Teredo tunneling client (RFC 4380) with a published UDP port");
 MODULE_ALIAS_RTNL_LINK("teredo");
+MODULE_VERSION(KTEREDO_VERSION);

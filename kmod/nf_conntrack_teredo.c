@@ -23,9 +23,12 @@
  *    matches, removed when the port changes (the notifier), the namespace
  *    exits or this module is unloaded.
  *
- * Written for Debian's 6.1 netfilter (expectations with a jiffies32
- * timeout and NF_CT_EXPECT_DEAD, see DESIGN.md); teredo.ko owns the port,
- * this module depends on it and never the reverse.
+ * Written for Debian's 6.1 netfilter, which differs from vanilla 6.1 here:
+ * an expectation's timeout is a u32 jiffies stamp, NF_CT_EXPECT_DEAD once
+ * it expired (no timer; nf_ct_remove_expect() is not exported),
+ * nf_ct_expect_insert() adds the policy timeout, and exp->assign_helper is
+ * split from exp->helper. teredo.ko owns the port, this module depends on
+ * it and never the reverse.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -602,5 +605,6 @@ module_exit(nf_conntrack_teredo_exit);
 
 MODULE_DESCRIPTION("Teredo (RFC 4380) conntrack helper and firewall exceptions");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KTEREDO_VERSION);
 MODULE_ALIAS_NFCT_HELPER(HELPER_NAME);
 MODULE_SOFTDEP("pre: teredo");

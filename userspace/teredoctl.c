@@ -27,6 +27,10 @@
 
 #include "teredoctl.h"
 
+#ifndef TEREDOCTL_VERSION
+#define TEREDOCTL_VERSION "unknown"
+#endif
+
 static const char *sysfs_net = "/sys/class/net";
 
 static void usage(FILE *f)
@@ -35,7 +39,8 @@ static void usage(FILE *f)
 		"usage: teredoctl status [-j] [DEV]\n"
 		"       teredoctl watch [DEV]\n"
 		"       teredoctl rebind [DEV]\n"
-		"       teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]\n");
+		"       teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]\n"
+		"       teredoctl --help | --version\n");
 }
 
 static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
@@ -369,6 +374,10 @@ int main(int argc, char **argv)
 		return teredoctl_nft_sync(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("teredoctl %s\n", TEREDOCTL_VERSION);
 		return 0;
 	}
 	usage(stderr);
