@@ -1,23 +1,34 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kteredo: make | demo | check | kunit | e2e | kernel | bench | stress |
-#          fuzz | lint | install | deps | clean
+#          fuzz | lint | install | uninstall | dkms-install |
+#          dkms-uninstall | deps | clean
 #
 # Modules are built against the newest installed Debian kernel that has
 # headers and an image (scripts/kver.sh); KVER= or KDIR= override it.
+# make install and make uninstall default to the running kernel instead.
 # KUnit and the e2e tests run on the debug kernel of scripts/kernel.sh;
 # E2E_KERNEL=stock runs the e2e tests on Debian's kernel instead.
 
+ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
+KVER ?= $(shell scripts/kver.sh --running)
+endif
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
+VERSION := $(shell scripts/version.sh)
 
-KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
+PREFIX ?= /usr/local
+DESTDIR ?=
+# where make install puts the modules, under /lib/modules/$(KVER)/
+MODDIR := updates/kteredo
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 KTEREDO_VERSION=$(VERSION)
 
 E2E_KERNEL ?= debug
 export E2E_KERNEL
 
 .PHONY: all modules userspace deps demo check kunit e2e kernel bench stress \
-	fuzz lint sparse install clean
+	fuzz lint sparse install uninstall dkms-install dkms-uninstall clean
 
 all: modules userspace
 
@@ -67,9 +78,53 @@ lint:
 sparse:
 	$(KMAKE) C=2 modules
 
-install: modules
-	$(KMAKE) modules_install
-	$(MAKE) -C userspace install
+# The two modules (not the samples) for $(KVER), depmod'ed so that modprobe
+# finds them; the public headers and Module.symvers for modules that use
+# teredo's exported symbols; teredoctl and the rest of userspace/.
+# DESTDIR= stages everything (a package build): depmod is then left to the
+# package's own scripts.
+KINC = $(DESTDIR)$(PREFIX)/include/kteredo
+KMODS = $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)
+
+install:
+	$(KMAKE) KTEREDO_SAMPLES=n modules
+	$(KMAKE) KTEREDO_SAMPLES=n INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(MODDIR) modules_install
+	install -m 0644 kmod/Module.symvers $(KMODS)/Module.symvers
+	install -d $(KINC)/linux $(KINC)/uapi/linux
+	install -m 0644 kmod/include/linux/teredo.h \
+		kmod/include/linux/nf_conntrack_teredo.h $(KINC)/linux/
+	install -m 0644 kmod/include/uapi/linux/teredo.h $(KINC)/uapi/linux/
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) \
+		VERSION=$(VERSION)
+
+uninstall:
+	rm -f $(KMODS)/teredo.ko* $(KMODS)/nf_conntrack_teredo.ko* \
+		$(KMODS)/Module.symvers
+	-rmdir $(KMODS)
+	rm -f $(KINC)/linux/teredo.h $(KINC)/linux/nf_conntrack_teredo.h \
+		$(KINC)/uapi/linux/teredo.h
+	-rmdir $(KINC)/uapi/linux $(KINC)/uapi $(KINC)/linux $(KINC)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+# DKMS: the module sources as /usr/src/kteredo-$(VERSION), built and
+# installed for every installed kernel and rebuilt on kernel updates.
+DKMS_SRC = $(DESTDIR)/usr/src/kteredo-$(VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp -r kmod/Kbuild kmod/include $(DKMS_SRC)/
+	cp $$(ls kmod/*.[ch] | grep -v '\.mod\.c$$') $(DKMS_SRC)/
+	echo $(VERSION) >$(DKMS_SRC)/VERSION
+	sed 's/@VERSION@/$(VERSION)/' kmod/dkms.conf.in >$(DKMS_SRC)/dkms.conf
+	$(if $(DESTDIR),,dkms install kteredo/$(VERSION))
+
+dkms-uninstall:
+	-$(if $(DESTDIR),,dkms remove kteredo/$(VERSION) --all)
+	rm -rf $(DKMS_SRC)
 
 clean:
 	$(KMAKE) clean
