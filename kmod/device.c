@@ -24,6 +24,7 @@
 #include <uapi/linux/teredo.h>
 
 #include "client.h"
+#include "compat.h"
 #include "counters.h"
 #include "device.h"
 #include "params.h"
@@ -171,7 +172,7 @@ static void teredo_setup(struct net_device *dev)
 	dev->min_mtu = TEREDO_MTU;
 	dev->max_mtu = TEREDO_MTU;
 	/* One per namespace, and the socket lives in it: never move. */
-	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	teredo_compat_lltx_netns_local(dev);
 	/*
 	 * Offloads, on by default (ethtool -K teredo0 tso off ... to turn
 	 * them off): TCP hands over large packets with the checksum left to

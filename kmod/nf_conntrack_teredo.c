@@ -23,12 +23,13 @@
  *    matches, removed when the port changes (the notifier), the namespace
  *    exits or this module is unloaded.
  *
- * Written for Debian's 6.1 netfilter, which differs from vanilla 6.1 here:
- * an expectation's timeout is a u32 jiffies stamp, NF_CT_EXPECT_DEAD once
- * it expired (no timer; nf_ct_remove_expect() is not exported),
- * nf_ct_expect_insert() adds the policy timeout, and exp->assign_helper is
- * split from exp->helper. teredo.ko owns the port, this module depends on
- * it and never the reverse.
+ * Written for the netfilter of Debian's 6.1 and 6.12 (the guard below),
+ * which differs from vanilla 6.1 here: an expectation's timeout is a u32
+ * jiffies stamp, NF_CT_EXPECT_DEAD once it expired (no timer;
+ * nf_ct_remove_expect() is not exported), nf_ct_expect_insert() adds the
+ * policy timeout, and exp->assign_helper is split from exp->helper.
+ * teredo.ko owns the port, this module depends on it and never the
+ * reverse.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -57,7 +58,7 @@
 #include "nf_conntrack_teredo_parse.h"
 
 #ifndef NF_CT_EXPECT_DEAD
-#error "nf_conntrack_teredo needs the jiffies32 expectation timeouts of Debian's 6.1 kernel"
+#error "nf_conntrack_teredo needs jiffies32 expectation timeouts (Debian's 6.1.192+ or 6.12)"
 #endif
 
 #define HELPER_NAME	"teredo"

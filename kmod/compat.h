@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What differs between the kernels kteredo is built for: Debian 12's 6.1
+ * (6.1.192 and later, with Debian's backports) and the 6.12 Debian 12 also
+ * ships. Each difference is one helper here, its guard saying which
+ * kernel needs which side.
+ *
+ * Relied on without a guard, because no version test can tell them:
+ * Debian's 6.1 has the per-CPU stats allocation by the core
+ * (dev->pcpu_stat_type, upstream in 6.6) that device.c uses.
+ */
+#ifndef _TEREDO_COMPAT_H
+#define _TEREDO_COMPAT_H
+
+#include <linux/netdevice.h>
+#include <linux/version.h>
+
+/*
+ * Lockless transmit, and never moved to another namespace (the socket
+ * lives in this one): features up to 6.11, net_device bits from 6.12
+ * (netns_immutable as Debian's 6.12.107 and later name it; 6.12.0 to the
+ * stable update that renamed it called it netns_local).
+ */
+static inline void teredo_compat_lltx_netns_local(struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	dev->lltx = true;
+	dev->netns_immutable = true;
+#else
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+#endif
+}
+
+#endif /* _TEREDO_COMPAT_H */
