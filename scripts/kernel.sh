@@ -115,7 +115,8 @@ done
 		*) rm -f "$mods/$f" "$mods/${f%.c}.o" ;;
 		esac
 	done
-make -s -C "$build" M="$mods/kmod" W=1 -j"$jobs" modules >&2
+make -s -C "$build" M="$mods/kmod" W=1 -j"$jobs" \
+	KTEREDO_VERSION="$("$top/scripts/version.sh")" modules >&2
 make -s -C "$build" M="$mods/kunit" W=1 -j"$jobs" \
 	KBUILD_EXTRA_SYMBOLS="$mods/kmod/Module.symvers" modules >&2
 
