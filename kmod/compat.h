@@ -13,21 +13,25 @@
 #define _TEREDO_COMPAT_H
 
 #include <linux/netdevice.h>
-#include <linux/version.h>
 
 /*
  * Lockless transmit, and never moved to another namespace (the socket
  * lives in this one): features up to 6.11, net_device bits from 6.12
  * (netns_immutable as Debian's 6.12.107 and later name it; 6.12.0 to the
- * stable update that renamed it called it netns_local).
+ * stable update that renamed it called it netns_local). Tested by the
+ * feature macros, which 6.12 removed.
  */
 static inline void teredo_compat_lltx_netns_local(struct net_device *dev)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	dev->lltx = true;
-	dev->netns_immutable = true;
+#ifdef NETIF_F_LLTX
+	dev->features |= NETIF_F_LLTX;
 #else
-	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->lltx = true;
+#endif
+#ifdef NETIF_F_NETNS_LOCAL
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#else
+	dev->netns_immutable = true;
 #endif
 }
 
