@@ -109,8 +109,9 @@ uninstall:
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
-# DKMS: the module sources as /usr/src/kteredo-$(VERSION), built and
-# installed for every installed kernel and rebuilt on kernel updates.
+# DKMS: the module sources as /usr/src/kteredo-$(VERSION), added to DKMS,
+# built and installed for every installed kernel and rebuilt on kernel
+# updates.
 DKMS_SRC = $(DESTDIR)/usr/src/kteredo-$(VERSION)
 
 dkms-install:
@@ -120,6 +121,7 @@ dkms-install:
 	cp $$(ls kmod/*.[ch] | grep -v '\.mod\.c$$') $(DKMS_SRC)/
 	echo $(VERSION) >$(DKMS_SRC)/VERSION
 	sed 's/@VERSION@/$(VERSION)/' kmod/dkms.conf.in >$(DKMS_SRC)/dkms.conf
+	$(if $(DESTDIR),,dkms add kteredo/$(VERSION))
 	$(if $(DESTDIR),,dkms install kteredo/$(VERSION))
 
 dkms-uninstall:
