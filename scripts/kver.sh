@@ -13,30 +13,33 @@
 # will load them), else the newest kernel with headers, said on stderr.
 set -eu
 
+# newest [image]: the newest kernel with headers (and an image, if asked)
+newest() {
+	local d v
+	for d in $(ls -d /lib/modules/*/ 2>/dev/null | sort -rV); do
+		v=$(basename "$d")
+		if [ -e "$d/build/Makefile" ] &&
+		   { [ -z "${1:-}" ] || [ -e "/boot/vmlinuz-$v" ]; }; then
+			echo "$v"
+			return 0
+		fi
+	done
+	return 1
+}
+
 if [ "${1:-}" = --running ]; then
 	v=$(uname -r)
 	if [ -e "/lib/modules/$v/build/Makefile" ]; then
 		echo "$v"
-		exit 0
+	elif n=$(newest); then
+		echo "kver: no headers for the running kernel $v, using $n" >&2
+		echo "$n"
+	else
+		echo "kver: no kernel headers installed (linux-headers-$v)" >&2
+		exit 1
 	fi
-	for d in $(ls -d /lib/modules/*/ 2>/dev/null | sort -rV); do
-		if [ -e "$d/build/Makefile" ]; then
-			echo "kver: no headers for the running kernel $v," \
-			     "using $(basename "$d")" >&2
-			basename "$d"
-			exit 0
-		fi
-	done
-	echo "kver: no kernel headers installed (linux-headers-$v)" >&2
-	exit 1
+	exit 0
 fi
 
-for d in $(ls -d /lib/modules/*/ 2>/dev/null | sort -rV); do
-	v=$(basename "$d")
-	if [ -e "$d/build/Makefile" ] && [ -e "/boot/vmlinuz-$v" ]; then
-		echo "$v"
-		exit 0
-	fi
-done
-echo "kver: no kernel with both headers and image (run scripts/deps.sh)" >&2
-exit 1
+newest image ||
+	{ echo "kver: no kernel with both headers and image (run scripts/deps.sh)" >&2; exit 1; }
