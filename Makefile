@@ -36,7 +36,7 @@ modules:
 	$(KMAKE) modules
 
 userspace:
-	$(MAKE) -C userspace
+	$(MAKE) -C userspace VERSION=$(VERSION)
 
 deps:
 	scripts/deps.sh
