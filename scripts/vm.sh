@@ -158,8 +158,9 @@ exec switch_root /newroot /bin/bash "$top/scripts/vm.sh" --guest
 INIT
 	chmod 755 "$d/init"
 	mkdir -p "$cache"
-	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
+	# two VMs may start at once (make check): each writes its own file
+	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.$$"
+	mv "$initrd.$$" "$initrd"
 	rm -rf "$d"
 }
 

@@ -14,7 +14,8 @@
 # lockdep kernel) or stock (Debian's, what users run). E2E_TIMEOUT: seconds
 # per test (300, 600 on the debug kernel); E2E_VERBOSE=1: a passing test's
 # "# " lines too; E2E_STRESS=full: the stress tests at full size (make
-# stress), not the smaller size make check runs.
+# stress), not the smaller size make check runs. E2E_SHARD=I/N: only the
+# I-th of every N tests (I from 1), so N VMs can share the suite.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,19 +26,29 @@ if [ "${1:-}" != --guest ]; then
 	stock) vmopt=; per_test=${E2E_TIMEOUT:-300} ;;
 	*) echo "e2e: E2E_KERNEL is debug or stock" >&2; exit 2 ;;
 	esac
+	if ! [[ ${E2E_SHARD:-1/1} =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]] ||
+	   [ "${E2E_SHARD%/*}" -gt "${E2E_SHARD#*/}" ]; then
+		echo "e2e: E2E_SHARD is I/N, 1 <= I <= N" >&2
+		exit 2
+	fi
 	# the stress tests' packet generators run in the guest's netns
 	make -s -C "$here/../stress" || exit 2
 	n=$(ls "$here"/test-*.sh | wc -l)
 	# one boot, plus each test's own bound
 	exec "$here/../vm.sh" $vmopt -t $((300 + n * per_test)) env \
 		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
-		E2E_STRESS="${E2E_STRESS:-}" "$here/run.sh" --guest "$@"
+		E2E_STRESS="${E2E_STRESS:-}" E2E_SHARD="${E2E_SHARD:-1/1}" \
+		"$here/run.sh" --guest "$@"
 fi
 shift
 per_test=$E2E_TIMEOUT
 kmemleak=$here/../kmemleak.sh
 kl=
 [ -e /sys/kernel/debug/kmemleak ] && kl=", kmemleak scan per test"
+shard=$E2E_SHARD
+shard_i=${shard%/*}
+shard_n=${shard#*/}
+[ "$shard_n" -gt 1 ] && kl="$kl, shard $shard"
 echo "# e2e: kernel $(uname -r)$kl"
 
 tests=()
@@ -52,8 +63,15 @@ else
 		done
 	done
 fi
+if [ "$shard_n" -gt 1 ]; then
+	mine=()
+	for i in "${!tests[@]}"; do
+		[ $((i % shard_n + 1)) = "$shard_i" ] && mine+=("${tests[$i]}")
+	done
+	tests=("${mine[@]}")
+fi
 if [ ${#tests[@]} -eq 0 ]; then
-	echo "e2e: no test matches: $*"
+	echo "e2e: no test matches: $* (shard $shard)"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
