@@ -4,8 +4,9 @@
 #          fuzz | lint | install | uninstall | dkms-install |
 #          dkms-uninstall | deps | clean
 #
-# Modules are built against the newest installed Debian kernel that has
-# headers and an image (scripts/kver.sh); KVER= or KDIR= override it.
+# Modules are built against Debian's own kernel (6.1 on Debian 12) when its
+# headers and image are installed, else the newest that has both
+# (scripts/kver.sh); KVER= or KDIR= override it.
 # make install and make uninstall default to the running kernel instead.
 # KUnit and the e2e tests run on the debug kernel of scripts/kernel.sh;
 # E2E_KERNEL=stock runs the e2e tests on Debian's kernel instead.
@@ -26,6 +27,8 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 KTEREDO_VERSION=$(VERSION)
 
 E2E_KERNEL ?= debug
 export E2E_KERNEL
+# the stock kernel vm.sh boots: the one the modules were built for
+export KVER
 
 .PHONY: all modules userspace deps demo check kunit e2e kernel bench stress \
 	fuzz lint sparse install uninstall dkms-install dkms-uninstall clean

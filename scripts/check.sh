@@ -117,18 +117,19 @@ result vm-detects-kmemleak $? "$logdir/vm-kmemleak.log"
 phase rig
 
 # --- end-to-end tests in the VM ---------------------------------------------
-# e2e_start LOG NAME KERNEL SHARD [TEST...]: one VM run in the background,
-# its lines renamed NAME/ in LOG and its exit status last ("# exit N")
-e2e_start() {
+# e2e_run LOG NAME KERNEL SHARD [TEST...]: one VM run, its lines renamed
+# NAME/ in LOG and its exit status last ("# exit N"). KVER and VM_MODULES
+# from the caller pick a stock kernel other than Debian's default.
+e2e_run() {
 	local log=$logdir/$1.log name=$2 kernel=$3 shard=$4
 	shift 4
 	{
 		E2E_KERNEL=$kernel E2E_SHARD=$shard scripts/e2e/run.sh "$@" 2>&1
 		echo "# exit $?"
-	} | sed "s#^\(PASS\|FAIL\) e2e/#\1 $name/#" >"$log" &
+	} | sed "s#^\(PASS\|FAIL\) e2e/#\1 $name/#" >"$log"
 }
 
-e2e_result() {	# e2e_result LOG: the tests of a run e2e_start started
+e2e_result() {	# e2e_result LOG: the tests of a run of e2e_run
 	local log=$logdir/$1.log rc
 	tally "$log"
 	rc=$(sed -n 's/^# exit //p' "$log")
@@ -141,24 +142,63 @@ e2e_result() {	# e2e_result LOG: the tests of a run e2e_start started
 	fi
 }
 
+# stock_runs: on Debian's kernel, the one users run, the main paths and the
+# install test; then both modules built for the second supported kernel
+# (6.12, out of kmod/ so that its 6.1 objects stay) and the main paths on
+# it. A line per step in stock-build.log, timings in stock-phases.log.
+stock_runs() {
+	local k2 b2 s=$SECONDS
+	e2e_run e2e-stock e2e-stock stock 1/1 client-qualify peer-kteredo \
+		peer-miredo nft-qualify dev-lifecycle install install-dkms
+	echo "# phase e2e-stock: $((SECONDS - s))s" >>"$logdir/stock-phases.log"
+	s=$SECONDS
+	if ! k2=$(scripts/kver.sh --series 6.12 2>&1); then
+		echo "$k2" >"$logdir/kernel-6.12.log"
+		echo "FAIL build-modules-6.12" >>"$logdir/stock-build.log"
+		return
+	fi
+	b2=$top/build/kmod-$k2
+	rm -rf "$b2"
+	mkdir -p "$b2"
+	(cd kmod && find . \( -name '*.[ch]' -o -name Kbuild -o -name VERSION \) \
+		! -name '*.mod.c' | cpio -pdm --quiet "$b2")
+	make -C "/lib/modules/$k2/build" M="$b2" W=1 \
+		KTEREDO_VERSION="$(scripts/version.sh)" modules \
+		>"$logdir/build-6.12.log" 2>&1
+	rc=$?
+	grep -q 'warning:' "$logdir/build-6.12.log" && rc=1
+	if [ "$rc" != 0 ]; then
+		sed 's/^/    /' "$logdir/build-6.12.log" | tail -n 60 \
+			>>"$logdir/stock-build.log"
+		echo "FAIL build-modules-6.12 ($k2)" >>"$logdir/stock-build.log"
+		return
+	fi
+	echo "PASS build-modules-6.12 ($k2)" >>"$logdir/stock-build.log"
+	KVER=$k2 VM_MODULES=$b2 e2e_run e2e-6.12 e2e-6.12 stock 1/1 \
+		client-qualify peer-kteredo nft-qualify dev-lifecycle
+	echo "# phase e2e-6.12: $((SECONDS - s))s" >>"$logdir/stock-phases.log"
+}
+
 # The whole suite on the debug kernel, with a kmemleak scan per test, split
-# over two VMs at once: most of a test is waiting (for qualification, for
-# timers, for kmemleak), so two guests share two host cores well. The
-# generators are built first, not by both runs at once.
+# over two VMs, and the stock kernels' runs in a third, all at once: most
+# of a test is waiting (for qualification, for timers, for kmemleak), so
+# the guests share two host cores well. The generators are built first,
+# not by two runs at once.
 make -s -C scripts/stress >"$logdir/stress-build.log" 2>&1 ||
 	result build-stress 1 "$logdir/stress-build.log"
-e2e_start e2e-1 e2e debug 1/2
-e2e_start e2e-2 e2e debug 2/2
+: >"$logdir/stock-build.log"
+: >"$logdir/stock-phases.log"
+e2e_run e2e-1 e2e debug 1/2 &
+e2e_run e2e-2 e2e debug 2/2 &
+stock_runs &
 wait
 e2e_result e2e-1
 e2e_result e2e-2
-phase e2e
-# ... and the main paths once more on Debian's kernel, the one users run.
-e2e_start e2e-stock e2e-stock stock 1/1 client-qualify peer-kteredo \
-	peer-miredo nft-qualify dev-lifecycle
-wait
 e2e_result e2e-stock
-phase e2e-stock
+tally "$logdir/stock-build.log"
+[ -e "$logdir/e2e-6.12.log" ] && e2e_result e2e-6.12
+cat "$logdir/stock-phases.log"
+phase e2e
 echo "# phase total: $(($(date +%s) - t0))s"
 echo "logs: $logdir"
 echo "$passed passed, $failed failed"

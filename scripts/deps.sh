@@ -15,7 +15,7 @@ PKGS="
 	tcpdump socat iperf3 ethtool jq
 	miredo miredo-server
 	sparse clang llvm libclang-rt-14-dev
-	pkg-config libmnl-dev scdoc
+	pkg-config libmnl-dev scdoc man-db dkms
 "
 
 missing=
@@ -26,7 +26,12 @@ for p in $PKGS; do
 	fi
 done
 
-if [ -z "$missing" ]; then
+# The second supported kernel, 6.12 (scripts/kver.sh --series 6.12): its
+# newest image and headers in the archive, unless one is installed.
+want612=
+"$(dirname "$0")/kver.sh" --series 6.12 >/dev/null 2>&1 || want612=1
+
+if [ -z "$missing" ] && [ -z "$want612" ]; then
 	echo "deps: all present"
 	exit 0
 fi
@@ -36,7 +41,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-echo "deps: installing:$missing"
+echo "deps: installing:$missing${want612:+ Linux 6.12}"
 
 # Refuse every service start while installing: miredo's postinst would
 # otherwise start a Teredo client in the host's network namespace.
@@ -59,5 +64,17 @@ chmod 755 "$rc"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+if [ -n "$want612" ]; then
+	k=$(apt-cache search --names-only \
+		'^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{ print $1 }' | sort -V | tail -n1)
+	k=${k#linux-headers-}
+	if [ -n "$k" ]; then
+		missing="$missing linux-image-$k-unsigned linux-headers-$k"
+	else
+		echo "deps: no linux-headers-6.12.*+deb12-amd64 in the archive" >&2
+		exit 1
+	fi
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing

@@ -5,8 +5,8 @@
 #
 #   scripts/vm.sh [-d] [-t SECONDS] [-m MEGABYTES] COMMAND [ARG...]
 #
-# Without -d the kernel is Debian's (scripts/kver.sh, or KVER=), what users
-# run; with -d it is the debug kernel of scripts/kernel.sh (KASAN, UBSAN,
+# Without -d the kernel is Debian's (scripts/kver.sh, or KVER=, with our
+# modules from kmod/ or VM_MODULES=), what users run; with -d it is the debug kernel of scripts/kernel.sh (KASAN, UBSAN,
 # kmemleak, lockdep, KUnit), which that script builds or updates first.
 #
 # No disk image: the host's / is exported read-only over 9p and mounted
@@ -39,6 +39,11 @@ if [ "${1:-}" = --guest ]; then
 	mount -t sysfs sys /sys
 	mount -t devtmpfs dev /dev 2>/dev/null || true
 	mkdir -p /dev/pts /dev/shm
+	# what udev would make: bash's <(...) needs /dev/fd (dkms uses it)
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs shm /dev/shm
 	# a tree under the host's /tmp (mktemp -d) stays visible there
@@ -117,7 +122,8 @@ else
 	kver=${KVER:-$("$top/scripts/kver.sh")}
 	kernel=/boot/vmlinuz-$kver
 	MODROOT=
-	kmods=("$top/kmod")
+	# VM_MODULES: where our modules for $kver are, if not in kmod/
+	kmods=("${VM_MODULES:-$top/kmod}")
 	mem=${mem:-1024}
 	initrd_mods="virtio_pci 9pnet_virtio 9p overlay"
 fi

@@ -16,9 +16,23 @@
 # "# " lines too; E2E_STRESS=full: the stress tests at full size (make
 # stress), not the smaller size make check runs. E2E_SHARD=I/N: only the
 # I-th of every N tests (I from 1), so N VMs can share the suite.
+#
+# A test may say, each on a line of its own, "# e2e-needs: headers" (it
+# builds against the running kernel: left out of the whole suite on a
+# kernel without headers, the debug one) and "# e2e-timeout: SECONDS" (a
+# bound above E2E_TIMEOUT).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+
+# test_timeout TEST DEFAULT: the test's own bound, from a line
+# "# e2e-timeout: SECONDS" (one that builds modules in the guest), else
+# DEFAULT; never less than DEFAULT
+test_timeout() {
+	local t
+	t=$(sed -n 's/^# e2e-timeout: \([0-9][0-9]*\)$/\1/p' "$1" | head -n1)
+	if [ -n "$t" ] && [ "$t" -gt "$2" ]; then echo "$t"; else echo "$2"; fi
+}
 
 if [ "${1:-}" != --guest ]; then
 	case ${E2E_KERNEL:-debug} in
@@ -26,18 +40,22 @@ if [ "${1:-}" != --guest ]; then
 	stock) vmopt=; per_test=${E2E_TIMEOUT:-300} ;;
 	*) echo "e2e: E2E_KERNEL is debug or stock" >&2; exit 2 ;;
 	esac
-	if ! [[ ${E2E_SHARD:-1/1} =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]] ||
+	E2E_SHARD=${E2E_SHARD:-1/1}
+	if ! [[ $E2E_SHARD =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]] ||
 	   [ "${E2E_SHARD%/*}" -gt "${E2E_SHARD#*/}" ]; then
 		echo "e2e: E2E_SHARD is I/N, 1 <= I <= N" >&2
 		exit 2
 	fi
 	# the stress tests' packet generators run in the guest's netns
 	make -s -C "$here/../stress" || exit 2
-	n=$(ls "$here"/test-*.sh | wc -l)
 	# one boot, plus each test's own bound
-	exec "$here/../vm.sh" $vmopt -t $((300 + n * per_test)) env \
+	bound=300
+	for t in "$here"/test-*.sh; do
+		bound=$((bound + $(test_timeout "$t" "$per_test")))
+	done
+	exec "$here/../vm.sh" $vmopt -t "$bound" env \
 		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
-		E2E_STRESS="${E2E_STRESS:-}" E2E_SHARD="${E2E_SHARD:-1/1}" \
+		E2E_STRESS="${E2E_STRESS:-}" E2E_SHARD="$E2E_SHARD" \
 		"$here/run.sh" --guest "$@"
 fi
 shift
@@ -51,9 +69,23 @@ shard_n=${shard#*/}
 [ "$shard_n" -gt 1 ] && kl="$kl, shard $shard"
 echo "# e2e: kernel $(uname -r)$kl"
 
+# A test with a line "# e2e-needs: headers" needs the running kernel's
+# headers (Debian's have them, the debug kernel has none): left out of
+# the whole suite where they are missing, failed when named there.
+runnable() {
+	grep -q '^# e2e-needs: headers' "$1" || return 0
+	[ -e "/lib/modules/$(uname -r)/build/Makefile" ]
+}
+
 tests=()
 if [ $# -eq 0 ]; then
-	tests=("$here"/test-*.sh)
+	for t in "$here"/test-*.sh; do
+		if runnable "$t"; then
+			tests+=("$t")
+		else
+			echo "# e2e: $(basename "$t") left out: no headers for $(uname -r)"
+		fi
+	done
 else
 	for a in "$@"; do
 		a=${a#test-}
@@ -86,7 +118,8 @@ for t in "${tests[@]}"; do
 	dmesg_lines=$(dmesg | wc -l)
 	log=$(mktemp)
 	start=$(date +%s)
-	timeout -k 5 "$per_test" bash "$t" >"$log" 2>&1
+	bound=$(test_timeout "$t" "$per_test")
+	timeout -k 5 "$bound" bash "$t" >"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
 	after=$(dmesg | grep -cE "$KTEREDO_REPORTS")
@@ -103,7 +136,7 @@ for t in "${tests[@]}"; do
 	else
 		failed=$((failed + 1))
 		sed 's/^/    /' "$log"
-		[ "$rc" = 124 ] && echo "    timed out after ${per_test}s"
+		[ "$rc" = 124 ] && echo "    timed out after ${bound}s"
 		if [ "$after" != "$before" ]; then
 			echo "    kernel report during the test:"
 			dmesg | tail -n +"$((dmesg_lines + 1))" | sed 's/^/    /' |

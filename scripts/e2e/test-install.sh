@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What an administrator does, on the kernel the VM runs (Debian's: the
+# debug kernel has no headers): `make install` from the repository, then
+# the modules load by name and on demand (`ip link add ... type teredo`,
+# an nft ct helper of type "teredo"), teredoctl and its man pages are
+# found; `make uninstall` leaves no file it installed.
+# e2e-needs: headers
+# e2e-timeout: 900
+source "$(dirname "$0")/install-lib.sh"
+
+inst_snapshot >"$E2E_TMP/before"
+inst_make install
+inst_snapshot >"$E2E_TMP/installed"
+comm -13 "$E2E_TMP/before" "$E2E_TMP/installed" | grep '^/' >"$E2E_TMP/new"
+log "make install added $(wc -l <"$E2E_TMP/new") files:"
+sed 's/^/#   /' "$E2E_TMP/new"
+m=/lib/modules/$INST_KVER/updates/kteredo
+for f in "$m/teredo.ko" "$m/nf_conntrack_teredo.ko" "$m/Module.symvers" \
+	 /usr/local/include/kteredo/linux/teredo.h \
+	 /usr/local/include/kteredo/linux/nf_conntrack_teredo.h \
+	 /usr/local/include/kteredo/uapi/linux/teredo.h \
+	 /usr/local/sbin/teredoctl \
+	 /usr/local/share/man/man8/teredoctl.8 \
+	 /usr/local/share/man/man4/teredo.4 \
+	 /usr/local/share/bash-completion/completions/teredoctl \
+	 /usr/local/share/kteredo/teredo.nft \
+	 /usr/local/lib/udev/rules.d/90-teredo.rules \
+	 /usr/local/lib/systemd/system/teredo-nft-sync.service; do
+	grep -qxF "$f" "$E2E_TMP/new" || fail "make install did not install $f"
+done
+grep -q "sample" "$E2E_TMP/new" && fail "a sample module was installed"
+inst_loads updates/kteredo
+# (Debian's /usr/local/man is a link to share/man)
+[ "$(readlink -f "$(man -w teredoctl)")" = \
+  /usr/local/share/man/man8/teredoctl.8 ] ||
+	fail "man -w teredoctl: $(man -w teredoctl 2>&1)"
+[ "$(readlink -f "$(man -w 4 teredo)")" = /usr/local/share/man/man4/teredo.4 ] ||
+	fail "man -w 4 teredo: $(man -w 4 teredo 2>&1)"
+[ "$(command -v teredoctl)" = /usr/local/sbin/teredoctl ] ||
+	fail "teredoctl not on PATH: $(command -v teredoctl)"
+teredoctl --version | grep -qF "$INST_VERSION" ||
+	fail "teredoctl --version: $(teredoctl --version)"
+grep -q '^ExecStart=/usr/local/sbin/teredoctl' \
+	/usr/local/lib/systemd/system/teredo-nft-sync.service ||
+	fail "the unit does not run the installed teredoctl"
+
+inst_make uninstall
+inst_snapshot >"$E2E_TMP/after"
+if ! diff -u "$E2E_TMP/before" "$E2E_TMP/after" >"$E2E_TMP/diff"; then
+	cat "$E2E_TMP/diff"
+	fail "make uninstall left the system changed"
+fi
+inst_none || fail "a teredo module still found after make uninstall"
+log "make uninstall: every file gone, modprobe finds no teredo"
+exit 0
