@@ -4,8 +4,13 @@
 # the modules vm.sh put into extra/ taken away, so that only an installed
 # module can be found, and what "installed and working" means.
 source "$(dirname "$0")/lib.sh"
+# INST_UNDO: the make target that takes back what a failed test installed,
+# so the next test starts from nothing
+INST_UNDO=
 trap 'nft delete table inet kt_inst 2>/dev/null; ip link del t0 2>/dev/null
-	rmmod nf_conntrack_teredo teredo 2>/dev/null; e2e_cleanup' EXIT
+	rmmod nf_conntrack_teredo teredo 2>/dev/null
+	[ -n "$INST_UNDO" ] && make -C "$INST_TOP" "$INST_UNDO" >/dev/null 2>&1
+	e2e_cleanup' EXIT
 
 INST_TOP=$KTEREDO_TOP
 INST_KVER=$(uname -r)
@@ -72,6 +77,11 @@ inst_loads() {
 
 # inst_make TARGET: make TARGET, its output shown if it fails
 inst_make() {
+	case $1 in
+	install) INST_UNDO=uninstall ;;
+	dkms-install) INST_UNDO=dkms-uninstall ;;
+	*) INST_UNDO= ;;
+	esac
 	SECONDS=0
 	make "$1" >"$E2E_TMP/$1.log" 2>&1 ||
 		{ cat "$E2E_TMP/$1.log"; fail "make $1"; }
