@@ -5,9 +5,12 @@
  * ships. Each difference is one helper here, its guard saying which
  * kernel needs which side.
  *
- * Relied on without a guard, because no version test can tell them:
+ * Relied on without a version test, because none can tell them:
  * Debian's 6.1 has the per-CPU stats allocation by the core
- * (dev->pcpu_stat_type, upstream in 6.6) that device.c uses.
+ * (dev->pcpu_stat_type, upstream in 6.6) that device.c uses (a kernel
+ * without the field fails to build there), and expectations timed by a
+ * u32 stamp, not a timer (nf_conntrack_teredo.c checks the type at build
+ * time).
  */
 #ifndef _TEREDO_COMPAT_H
 #define _TEREDO_COMPAT_H

@@ -440,7 +440,13 @@ struct nf_teredo_exception *nf_teredo_exception_open(struct net *net,
 			  &dst, IPPROTO_UDP, &port, &lport);
 	rcu_read_unlock();
 	exp->flags = NF_CT_EXPECT_PERMANENT;
-	/* nf_ct_expect_insert() adds the class's timeout (1 s) */
+	/*
+	 * A u32 time stamp in both supported kernels (Debian's 6.1 has it
+	 * as a backport); a kernel whose expectations still carry a timer
+	 * stops the build here. nf_ct_expect_insert() adds the class's
+	 * timeout (1 s).
+	 */
+	BUILD_BUG_ON(!__same_type(exp->timeout, u32));
 	exp->timeout = nfct_time_stamp + (timeout - 1) * HZ;
 	err = nf_ct_expect_related(exp, 0);
 	if (err) {
