@@ -5,7 +5,8 @@
 # debug kernel has no headers): `make install` from the repository, then
 # the modules load by name and on demand (`ip link add ... type teredo`,
 # an nft ct helper of type "teredo"), teredoctl and its man pages are
-# found; `make uninstall` leaves no file it installed.
+# found, the gai.conf snippet puts IPv4 before Teredo; `make uninstall`
+# leaves no file it installed.
 # e2e-needs: headers
 # e2e-timeout: 900
 source "$(dirname "$0")/install-lib.sh"
@@ -26,6 +27,7 @@ for f in "$m/teredo.ko" "$m/nf_conntrack_teredo.ko" "$m/Module.symvers" \
 	 /usr/local/share/man/man4/teredo.4 \
 	 /usr/local/share/bash-completion/completions/teredoctl \
 	 /usr/local/share/kteredo/teredo.nft \
+	 /usr/local/share/kteredo/gai.conf \
 	 /usr/local/lib/udev/rules.d/90-teredo.rules \
 	 /usr/local/lib/systemd/system/teredo-nft-sync.service; do
 	grep -qxF "$f" "$E2E_TMP/new" || fail "make install did not install $f"
@@ -45,6 +47,28 @@ teredoctl --version | grep -qF "$INST_VERSION" ||
 grep -q '^ExecStart=/usr/local/sbin/teredoctl' \
 	/usr/local/lib/systemd/system/teredo-nft-sync.service ||
 	fail "the unit does not run the installed teredoctl"
+
+# The address selection snippet: a dual-stack name is reached over IPv4
+# first once it is in /etc/gai.conf, over Teredo first without it
+# (glibc's RFC 3484 table ranks 2001::/32 with native IPv6).
+cp -a /etc/hosts /etc/gai.conf "$E2E_TMP/" || fail "save /etc"
+restore_etc() { cp "$E2E_TMP/hosts" "$E2E_TMP/gai.conf" /etc/; }
+e2e_ns_add gai
+ip -n gai link add d0 type dummy && ip -n gai link set d0 up &&
+	ip -n gai addr add 192.0.2.10/24 dev d0 &&
+	ip -n gai addr add 2001:0:c633:6401::10/64 dev d0 nodad ||
+	{ restore_etc; fail "the gai namespace"; }
+printf '192.0.2.80 dual.test\n2001:0:c633:6401::80 dual.test\n' >>/etc/hosts
+first() { ip netns exec gai getent ahosts dual.test | awk 'NR == 1 { print $1 }'; }
+without=$(first)
+cat /usr/local/share/kteredo/gai.conf >>/etc/gai.conf
+with=$(first)
+restore_etc
+log "dual.test first: $without without the snippet, $with with it"
+[ "$without" = 2001:0:c633:6401::80 ] ||
+	fail "without the snippet, dual.test first resolves to $without"
+[ "$with" = 192.0.2.80 ] ||
+	fail "with the snippet, dual.test first resolves to $with"
 
 inst_make uninstall
 inst_snapshot >"$E2E_TMP/after"
