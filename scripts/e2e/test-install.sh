@@ -59,7 +59,9 @@ ip -n gai link add d0 type dummy && ip -n gai link set d0 up &&
 	ip -n gai addr add 2001:0:c633:6401::10/64 dev d0 nodad ||
 	{ restore_etc; fail "the gai namespace"; }
 printf '192.0.2.80 dual.test\n2001:0:c633:6401::80 dual.test\n' >>/etc/hosts
-first() { ip netns exec gai getent ahosts dual.test | awk 'NR == 1 { print $1 }'; }
+first() {
+	ip netns exec gai getent ahosts dual.test | awk 'NR == 1 { print $1 }'
+}
 without=$(first)
 cat /usr/local/share/kteredo/gai.conf >>/etc/gai.conf
 with=$(first)
