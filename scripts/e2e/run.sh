@@ -123,7 +123,16 @@ for t in "${tests[@]}"; do
 	rc=$?
 	secs=$(($(date +%s) - start))
 	after=$(dmesg | grep -cE "$KTEREDO_REPORTS")
-	# modules a test left loaded would leak into the next one
+	# A test cut by its bound may not have finished its own cleanup:
+	# what it left (namespaces, their processes, modules) would fail
+	# every test after it.
+	left=$(ip netns list 2>/dev/null | cut -d' ' -f1)
+	for ns in $left; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -9 "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
 	for m in teredo_port_sample teredo_exception_sample \
 		 nf_conntrack_teredo teredo; do
 		rmmod "$m" 2>/dev/null
@@ -137,6 +146,7 @@ for t in "${tests[@]}"; do
 		failed=$((failed + 1))
 		sed 's/^/    /' "$log"
 		[ "$rc" = 124 ] && echo "    timed out after ${bound}s"
+		[ -n "$left" ] && echo "    left behind: netns" $left
 		if [ "$after" != "$before" ]; then
 			echo "    kernel report during the test:"
 			dmesg | tail -n +"$((dmesg_lines + 1))" | sed 's/^/    /' |
