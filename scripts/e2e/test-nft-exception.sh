@@ -18,9 +18,9 @@ nft_ruleset
 port=$(nft_port)
 log "Teredo port $port"
 
-fw modprobe teredo_exception_sample peer="$PA" port=5000 timeout=60 ||
+fw modprobe teredo_exception_sample peer="$PA" port=5000 timeout=600 ||
 	port_fail "modprobe teredo_exception_sample"
-dmesg | grep -q "teredo_exception_sample: open peer=$PA port=5000 timeout=60 err=0" ||
+dmesg | grep -q "teredo_exception_sample: open peer=$PA port=5000 timeout=600 err=0" ||
 	port_fail "the sample did not log its open"
 nft_expect_has "src=$PA dst=$FW sport=5000 dport=$port" ||
 	port_fail "no expectation: $(fw conntrack -L expect 2>&1)"
@@ -53,7 +53,7 @@ n=$(nft_send_counted pa 1 "$PA" 5000)
 log "closed at unload: $PA:5000 dropped again"
 
 # A port change removes it.
-fw modprobe teredo_exception_sample peer="$PA" port=5000 timeout=60 ||
+fw modprobe teredo_exception_sample peer="$PA" port=5000 timeout=600 ||
 	port_fail "modprobe sample (2)"
 nft_expect_has "src=$PA dst=$FW sport=5000 dport=$port" ||
 	port_fail "no expectation (2)"

@@ -17,7 +17,11 @@ trap 'nft_unload; e2e_cleanup' EXIT
 
 nft_topology
 port=$(nft_port)
-modprobe nf_conntrack_teredo || port_fail "modprobe nf_conntrack_teredo"
+# Expectations live longer than their defaults (15 s for the server's
+# secondary address, 30 s for a peer): on the debug kernel in a busy VM,
+# the conntrack -L between opening one and using it can take that long.
+modprobe nf_conntrack_teredo server2_timeout=300 peer_timeout=300 ||
+	port_fail "modprobe nf_conntrack_teredo"
 nft_ruleset
 log "Teredo port $port; fw's ruleset:"
 fw nft list ruleset

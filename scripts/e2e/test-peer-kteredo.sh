@@ -38,11 +38,11 @@ for ns in cl1 cl2; do
 done
 
 # TCP both ways, and a bulk transfer checked byte for byte (md5).
-ip netns exec cl1 timeout 40 socat -T 10 "TCP6-LISTEN:7001,reuseaddr" \
+ip netns exec cl1 timeout 120 socat -T 30 "TCP6-LISTEN:7001,reuseaddr" \
 	EXEC:cat >/dev/null 2>&1 &
 e2e_wait 10 listening cl1 7001 || peer_fail "no listener on cl1:7001"
 msg="kteredo-$RANDOM"
-got=$(echo "$msg" | ip netns exec cl2 timeout 20 socat -t 5 -T 10 - "TCP6:[$K1]:7001")
+got=$(echo "$msg" | ip netns exec cl2 timeout 60 socat -t 20 -T 30 - "TCP6:[$K1]:7001")
 [ "$got" = "$msg" ] || peer_fail "TCP cl2 -> cl1: got '$got'"
 peer_bulk 2000000 7002
 log "TCP both ways, 2 MB cl1 -> cl2 intact"
