@@ -47,10 +47,12 @@ sec_done() {
 sec_up() {
 	e2e_topology
 	e2e_nat 1 masquerade
-	# The NAT keeps the client's flow to the server 30 s after the RA
-	# that qualified it, and the first refresh comes 30 s after the RS:
-	# on the debug kernel the RS can come late, and a spoofed packet
-	# sent then finds no flow. Not what these tests are about.
+	# With Debian's 30 s UDP timeout the NAT drops the client's flow to
+	# the server 30 s after an RA (an RS/RA pair is never a "stream"),
+	# and the refresh comes 30 s after the client processed that RA,
+	# a little later: a packet spoofed from the server in that gap takes
+	# the flow's tuple, and the client's mapping moves. A matter for
+	# the refresh interval, not for these tests.
 	ip netns exec nat1 sysctl -qw net.netfilter.nf_conntrack_udp_timeout=90
 	e2e_miredo_server
 	modprobe teredo || port_fail "modprobe teredo"
