@@ -32,6 +32,48 @@ stress_lan() {
 		net.ipv4.conf.s0.rp_filter=0
 }
 
+# stress_halves FN N: FN COUNT FIRST CPU twice side by side, the first
+# half of N on CPU 0, the second on CPU 1: on the debug kernel a sender
+# spends most of its time in the receive path it drives (veth hands the
+# packet up on the sender's CPU), so one sender leaves the other vCPU
+# idle. Prints "sent S errors E" summed over both; fails if either did.
+stress_halves() {
+	local fn=$1 n=$2 h=$(($2 / 2)) p0 p1 rc=0
+	"$fn" "$h" 0 0 >"$E2E_TMP/half0" 2>&1 &
+	p0=$!
+	"$fn" $((n - h)) "$h" 1 >"$E2E_TMP/half1" 2>&1 &
+	p1=$!
+	wait "$p0" || rc=1
+	wait "$p1" || rc=1
+	if [ "$rc" != 0 ]; then
+		cat "$E2E_TMP/half0" "$E2E_TMP/half1"
+		return 1
+	fi
+	awk '{ s += $2; e += $4 } END { printf "sent %d errors %d\n", s, e }' \
+		"$E2E_TMP/half0" "$E2E_TMP/half1"
+}
+
+# STRESS_SAMPLER: a script for bash in cl1 (ip netns exec cl1 bash -c
+# "$STRESS_SAMPLER" sampler FILE >FILE &) that writes "peers queued_bytes
+# slab_kB" once a second, with builtins and one ethtool a sample: a
+# sampler that starts five processes a sample takes a whole vCPU of the
+# debug kernel from the flood
+STRESS_SAMPLER='
+exec {z}<> <(:)
+while :; do
+	read -r p </sys/class/net/teredo0/teredo/peers
+	ethtool -S teredo0 >"$1.e" 2>/dev/null
+	q=0
+	while read -r k v; do
+		[ "$k" = peer_queue_bytes: ] && q=$v
+	done <"$1.e"
+	while read -r k v _; do
+		[ "$k" = SUnreclaim: ] && s=$v && break
+	done </proc/meminfo
+	echo "$p $q $s"
+	read -r -t 1 -u "$z"
+done'
+
 # ethtool_stat NAME: one of teredo0's ethtool -S counters in cl1
 ethtool_stat() {
 	cl ethtool -S teredo0 | awk -v n="$1:" '$1 == n { print $2 }'

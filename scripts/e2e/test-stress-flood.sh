@@ -44,13 +44,9 @@ stress_lan
 sec_table cl1
 sec_counter cl1 bubbles out udp sport "$(attr port)" udp length 48
 
-# peers and queued bytes, twice a second, while the flood lasts
-(
-	while :; do
-		echo "$(attr peers) $(ethtool_stat peer_queue_bytes) $(slab_kb)"
-		sleep 0.5
-	done
-) >"$E2E_TMP/samples" 2>/dev/null &
+# peers, queued bytes and slab, once a second, while the flood lasts
+ip netns exec cl1 bash -c "$STRESS_SAMPLER" sampler "$E2E_TMP/samples" \
+	>"$E2E_TMP/samples" 2>/dev/null &
 SAMPLER=$!
 slab0=$(slab_settled_kb)
 
@@ -79,15 +75,25 @@ flood() {
 	echo "$out" | grep -q "^sent $N " || sec_bad "$phase sent less than $N"
 }
 
+# bubbles_in COUNT FIRST CPU, destinations_out COUNT FIRST CPU: one half
+# of a phase (stress_halves)
+bubbles_in() {
+	ip netns exec storm taskset -c "$3" timeout "$FLOOD_T" "$STORM" \
+		--bubbles --to "10.9.0.1:$PORT" --count "$1" --first "$2" \
+		--me "$ME" --server "$E2E_SERVER" --seed $((1 + $3))
+}
+destinations_out() {
+	ip netns exec cl1 taskset -c "$3" timeout "$FLOOD_T" "$FLOOD6" \
+		--server "$E2E_SERVER" --count "$1" --first "$2"
+}
+PORT=$(attr port)
+
 drops_snapshot "$E2E_TMP/drops0"
-flood bubbles-in ip netns exec storm timeout "$FLOOD_T" "$STORM" --bubbles \
-	--to "10.9.0.1:$(attr port)" --count "$N" --me "$ME" \
-	--server "$E2E_SERVER" --relay 198.51.100.20 --seed 1
+flood bubbles-in stress_halves bubbles_in "$N"
 in_secs=$FLOOD_SECS
 in_loss=$FLOOD_LOSS
 in_bubbles=$FLOOD_BUBBLES
-flood destinations-out ip netns exec cl1 timeout "$FLOOD_T" "$FLOOD6" \
-	--server "$E2E_SERVER" --count "$N"
+flood destinations-out stress_halves destinations_out "$N"
 out_loss=$FLOOD_LOSS
 drops_snapshot "$E2E_TMP/drops1"
 log "drops: $(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")"

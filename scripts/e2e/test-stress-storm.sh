@@ -45,14 +45,20 @@ read -r in0 del0 drop0 con0 _ <<<"$(rx_books)"
 # TCG takes 2 to 3): 1000 s at 10^5, 4600 s at 10^6, where a fixed
 # 1500 s cut the full-size storm short.
 STORM_T=$((600 + N * 4 / 1000))
+# storm_half COUNT FIRST CPU: one of two storms side by side (stress_halves)
+storm_half() {
+	ip netns exec storm taskset -c "$3" timeout "$STORM_T" "$STORM" \
+		--to "10.9.0.1:$PORT" --count "$1" --me "$ME" \
+		--server "$E2E_SERVER" --relay "$RELAY" \
+		--seed $((SEED + $3)) --corpus "$PORT_TOP/kunit/fuzz/corpus"
+}
+PORT=$(attr port)
 t0=$(date +%s)
-out=$(ip netns exec storm timeout "$STORM_T" "$STORM" \
-	--to "10.9.0.1:$(attr port)" --count "$N" --me "$ME" \
-	--server "$E2E_SERVER" --relay "$RELAY" \
-	--seed "$SEED" --corpus "$PORT_TOP/kunit/fuzz/corpus") ||
+out=$(stress_halves storm_half "$N") ||
 	sec_fail "storm: ${out:-no figures: cut at ${STORM_T}s?}"
 secs=$(($(date +%s) - t0 + 1))
 log "storm: $out in ${secs}s"
+log "storm halves: $(cat "$E2E_TMP/half0" "$E2E_TMP/half1" | paste -sd';')"
 sent=$(echo "$out" | awk '{ print $2 }')
 [ "$sent" -ge "$N" ] || sec_bad "storm sent $sent of $N"
 

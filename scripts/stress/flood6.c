@@ -40,7 +40,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: flood6 --server IP --count N [--port P] [--len L]\n"
+		"usage: flood6 --server IP --count N [--first J] [--port P] [--len L]\n"
 		"       flood6 --server IP --peers P (--seconds S | --count N) [--port P] [--len L]\n");
 	exit(2);
 }
@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 		{ "peers", required_argument, NULL, 'P' },
 		{ "seconds", required_argument, NULL, 'S' },
 		{ "len", required_argument, NULL, 'l' },
+		{ "first", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static unsigned char payload[MAX_LEN];
@@ -91,6 +92,7 @@ int main(int argc, char **argv)
 	struct mmsghdr msg[BATCH];
 	struct iovec iov = { .iov_base = payload, .iov_len = 5 };
 	unsigned long long count = 0, peers = 0, sent = 0, errors = 0, j;
+	unsigned long long first = 0;
 	unsigned int port = 9;
 	uint32_t server = 0;
 	double seconds = 0, t0, t = 0;
@@ -119,6 +121,12 @@ int main(int argc, char **argv)
 			if (*end || !(seconds > 0))
 				usage();
 			break;
+		case 'f':
+			/* destinations J to J + N - 1: flood6s side by side */
+			first = strtoull(optarg, &end, 0);
+			if (*end)
+				usage();
+			break;
 		case 'l':
 			iov.iov_len = strtoul(optarg, &end, 0);
 			if (*end || iov.iov_len > MAX_LEN)
@@ -132,7 +140,8 @@ int main(int argc, char **argv)
 		usage();
 	/* --peers: a bound in time or count; else N distinct destinations */
 	if (peers ? (!count && !seconds) :
-		    (!count || count > MAX_DESTS || seconds))
+		    (!count || first > MAX_DESTS || count > MAX_DESTS - first ||
+		     seconds))
 		usage();
 	memcpy(payload, "flood", 5);
 	memset(payload + 5, 0xa5, sizeof(payload) - 5);
@@ -160,7 +169,7 @@ int main(int argc, char **argv)
 		n = count && count - j < BATCH ? count - j : BATCH;
 		for (i = 0; i < n; i++) {
 			dest(&to[i], server, port,
-			     peers ? (j + i) % peers : j + i);
+			     peers ? (j + i) % peers : first + j + i);
 			msg[i].msg_hdr.msg_name = &to[i];
 			msg[i].msg_hdr.msg_namelen = sizeof(to[i]);
 			msg[i].msg_hdr.msg_iov = &iov;

@@ -409,7 +409,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: storm --to IP:PORT --count N --me IPV6 --server IP --relay IP [--seed S] [--corpus DIR]\n"
-		"       storm --bubbles --to IP:PORT --count N --me IPV6 --server IP [--seed S]\n"
+		"       storm --bubbles --to IP:PORT --count N [--first J] --me IPV6 --server IP [--seed S]\n"
 		"       storm --bubbles --peers P --to IP:PORT [--count N] --me IPV6 --server IP\n");
 	exit(2);
 }
@@ -426,12 +426,13 @@ int main(int argc, char **argv)
 		{ "corpus", required_argument, NULL, 'c' },
 		{ "bubbles", no_argument, NULL, 'b' },
 		{ "peers", required_argument, NULL, 'P' },
+		{ "first", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static unsigned char buf[BATCH][20 + 8 + MAX_PAYLOAD];
 	unsigned char pl[MAX_PAYLOAD + 64];
 	unsigned long long count = 0, sent = 0, by_kind[K_MAX] = { 0 };
-	unsigned long long seed = 1, errors = 0;
+	unsigned long long seed = 1, errors = 0, first = 0;
 	struct mmsghdr msg[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_in to = { .sin_family = AF_INET };
@@ -472,6 +473,10 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			only_bubbles = 1;
+			break;
+		case 'f':
+			/* --bubbles: sources J to J + N - 1, for storms side by side */
+			first = strtoull(optarg, NULL, 0);
 			break;
 		case 'P':
 			peers = strtoull(optarg, NULL, 0);
@@ -514,7 +519,7 @@ int main(int argc, char **argv)
 				sport = PEER_PORT0 + p / 256;
 			} else if (only_bubbles) {
 				/* distinct: 512 addresses, then the next port */
-				unsigned long long j = sent + errors + i;
+				unsigned long long j = first + sent + errors + i;
 
 				sip = htonl((j & 256 ? 0xcb007100 : 0xc6336400) |
 					    (j & 255));
