@@ -27,20 +27,12 @@ fi
 log() { echo "# $*"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
+. "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+
 e2e_cleanup() {
-	local ns pid
-	for ns in $E2E_NETNS; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill "$pid" 2>/dev/null
-		done
-	done
+	netns_signal TERM $E2E_NETNS
 	sleep 0.2
-	for ns in $E2E_NETNS; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -9 "$pid" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
+	netns_purge $E2E_NETNS
 	E2E_NETNS=""
 	rm -rf "$E2E_TMP"
 }

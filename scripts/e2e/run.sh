@@ -61,6 +61,7 @@ fi
 shift
 per_test=$E2E_TIMEOUT
 kmemleak=$here/../kmemleak.sh
+. "$here/netns.sh"
 kl=
 [ -e /sys/kernel/debug/kmemleak ] && kl=", kmemleak scan per test"
 shard=$E2E_SHARD
@@ -127,12 +128,7 @@ for t in "${tests[@]}"; do
 	# what it left (namespaces, their processes, modules) would fail
 	# every test after it.
 	left=$(ip netns list 2>/dev/null | cut -d' ' -f1)
-	for ns in $left; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -9 "$pid" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
+	netns_purge $left
 	for m in teredo_port_sample teredo_exception_sample \
 		 nf_conntrack_teredo teredo; do
 		rmmod "$m" 2>/dev/null
