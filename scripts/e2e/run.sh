@@ -16,6 +16,7 @@
 # "# " lines too; E2E_STRESS=full: the stress tests at full size (make
 # stress), not the smaller size make check runs. E2E_SHARD=I/N: only the
 # I-th of every N tests (I from 1), so N VMs can share the suite.
+# E2E_VM_MB: the guest's memory (vm.sh's default otherwise).
 #
 # A test may say, each on a line of its own, "# e2e-needs: headers" (it
 # builds against the running kernel: left out of the whole suite on a
@@ -53,7 +54,8 @@ if [ "${1:-}" != --guest ]; then
 	for t in "$here"/test-*.sh; do
 		bound=$((bound + $(test_timeout "$t" "$per_test")))
 	done
-	exec "$here/../vm.sh" $vmopt -t "$bound" env \
+	exec "$here/../vm.sh" $vmopt ${E2E_VM_MB:+-m "$E2E_VM_MB"} \
+		-t "$bound" env \
 		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
 		E2E_STRESS="${E2E_STRESS:-}" E2E_SHARD="$E2E_SHARD" \
 		"$here/run.sh" --guest "$@"

@@ -113,6 +113,16 @@ slab_settled_kb() {
 	slab_kb
 }
 
+# sampler_peaks FILE: "peers queued_bytes slab_kB", each the highest of
+# STRESS_SAMPLER's samples
+sampler_peaks() {
+	awk '$1 > p { p = $1 } $2 > q { q = $2 } $3 > s { s = $3 }
+	     END { print p + 0, q + 0, s + 0 }' "$1"
+}
+# slab_back BEFORE PEAK AFTER (kB): what a storm or flood took came back,
+# but for a tenth of the peak's growth (the allocator's own state) and 1 MB
+slab_back() { [ "$3" -le $(($1 + ($2 - $1) / 10 + 1024)) ]; }
+
 # ping_loss NS DST COUNT INTERVAL: the loss percentage ping reports
 ping_loss() {
 	ip netns exec "$1" ping -6 -q -c "$3" -i "$4" -W 2 "$2" 2>&1 |

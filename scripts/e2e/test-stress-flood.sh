@@ -121,15 +121,12 @@ e2e_wait 400 settled ||
 log "settled in $(($(date +%s) - t0))s: $(attr peers) peer(s), queues empty"
 kill "$SAMPLER"
 SAMPLER=
-read -r peak_peers peak_q peak_slab <<<"$(awk '
-	$1 > p { p = $1 } $2 > q { q = $2 } $3 > s { s = $3 }
-	END { print p + 0, q + 0, s + 0 }' "$E2E_TMP/samples")"
+read -r peak_peers peak_q peak_slab <<<"$(sampler_peaks "$E2E_TMP/samples")"
 log "peak: $peak_peers peers (max_peers $MAX), $peak_q bytes queued (budget $BUDGET); $(wc -l <"$E2E_TMP/samples") samples"
 slab1=$(slab_settled_kb)
 log "slab (SUnreclaim, caches shrunk): $slab0 kB before, $peak_slab kB at the peak (not shrunk), $slab1 kB after expiry"
-# what the flood's entries and queues took must be back: a tenth of the
-# peak's growth may stay as the allocator's own state
-[ "$slab1" -le $((slab0 + (peak_slab - slab0) / 10 + 1024)) ] ||
+# what the flood's entries and queues took must be back
+slab_back "$slab0" "$peak_slab" "$slab1" ||
 	sec_bad "slab $slab1 kB after expiry, $slab0 kB before: the flood's memory did not come back"
 [ "$peak_peers" -le "$MAX" ] || sec_bad "$peak_peers peers: over max_peers $MAX"
 [ "$peak_peers" -ge $((MAX / 2)) ] ||
