@@ -67,7 +67,7 @@ bench: deps
 
 # the stress tests at full size on the debug kernel, with their figures
 # (the flood at 10^6 takes about 2 h of it). 6 GB: while the storm lasts
-# the debug kernel's frees deferred to RCU grace periods pile up to ~2.5 GB
+# the debug kernel's frees deferred to RCU grace periods pile up to ~3 GB
 # (scripts/e2e/test-stress-storm.sh), where 2 GB ran out of memory.
 stress: deps
 	$(MAKE) all

@@ -84,8 +84,8 @@ log "peak: $peak_peers peers, $peak_q bytes queued"
 # Reported, not checked yet: the debug kernel frees much of it after an
 # RCU grace period (kmemleak's record of each object, routes) and falls
 # behind while the storm lasts (~2.5 kB a datagram at the peak); at 10^5
-# after the other tests, 74 MB of a 32 MB baseline were still held 60 s
-# after.
+# after the other tests, 74 MB of a 32 MB baseline were still held after
+# 120 tries over ~4 min.
 log "slab (SUnreclaim, caches shrunk): $slab0 kB before, $peak_slab kB at the peak (not shrunk), $(slab_settled_kb) kB after"
 log "received $((in - in0)) of $sent sent: delivered $((del - del0)), dropped $((drop - drop0)), consumed $((con - con0))"
 log "drops: $(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")"
