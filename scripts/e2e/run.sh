@@ -17,6 +17,8 @@
 # stress), not the smaller size make check runs. E2E_SHARD=I/N: only the
 # I-th of every N tests (I from 1), so N VMs can share the suite.
 # E2E_VM_MB: the guest's memory (vm.sh's default otherwise).
+# E2E_STRESS_RATE: datagrams a second the storm and flood senders keep
+# to, together (unpaced otherwise).
 #
 # A test may say, each on a line of its own, "# e2e-needs: headers" (it
 # builds against the running kernel: left out of the whole suite on a
@@ -58,6 +60,7 @@ if [ "${1:-}" != --guest ]; then
 		-t "$bound" env \
 		E2E_TIMEOUT="$per_test" E2E_VERBOSE="${E2E_VERBOSE:-}" \
 		E2E_STRESS="${E2E_STRESS:-}" E2E_SHARD="$E2E_SHARD" \
+		E2E_STRESS_RATE="${E2E_STRESS_RATE:-}" \
 		"$here/run.sh" --guest "$@"
 fi
 shift

@@ -9,6 +9,19 @@ STRESS_BIN=$PORT_TOP/build/stress
 STRESS_FULL=
 [ "${E2E_STRESS:-}" = full ] && STRESS_FULL=1
 
+# stress_rate: storm.c's pace for one of two senders (stress_halves), if
+# E2E_STRESS_RATE asks for one
+stress_rate() {
+	[ -n "${E2E_STRESS_RATE:-}" ] && echo "--rate $((E2E_STRESS_RATE / 2))"
+}
+
+# stress_bound N: how long a storm of N datagrams may take: 600 s plus
+# 4 ms a datagram (the debug kernel under TCG takes 2 to 3), plus N / rate
+# when E2E_STRESS_RATE paces it
+stress_bound() {
+	echo $((600 + $1 * 4 / 1000 + $1 / ${E2E_STRESS_RATE:-$1}))
+}
+
 # stress_n FULL [DIV]: FULL under make stress, FULL / DIV (10) otherwise
 stress_n() {
 	if [ -n "$STRESS_FULL" ]; then echo "$1"; else echo $(($1 / ${2:-10})); fi

@@ -26,7 +26,7 @@ FLOOD6=$(stress_tool flood6)
 # about 1.4 ms for a bubble in, alone on the host; with two other VMs
 # beside it, 10^6 bubbles did not fit in 3600 s): 4600 s at 10^6, 640 s
 # at 10^4
-FLOOD_T=$((600 + N * 4 / 1000))
+FLOOD_T=$(stress_bound "$N")
 
 sec_up
 e2e_nat 2 masquerade
@@ -80,7 +80,7 @@ flood() {
 bubbles_in() {
 	ip netns exec storm taskset -c "$3" timeout "$FLOOD_T" "$STORM" \
 		--bubbles --to "10.9.0.1:$PORT" --count "$1" --first "$2" \
-		--me "$ME" --server "$E2E_SERVER" --seed $((1 + $3))
+		--me "$ME" --server "$E2E_SERVER" --seed $((1 + $3)) $(stress_rate)
 }
 destinations_out() {
 	ip netns exec cl1 taskset -c "$3" timeout "$FLOOD_T" "$FLOOD6" \

@@ -47,16 +47,16 @@ slab0=$(slab_settled_kb)
 
 drops_snapshot "$E2E_TMP/drops0"
 read -r in0 del0 drop0 con0 _ <<<"$(rx_books)"
-# The storm's bound: 600 s plus 4 ms a datagram (the debug kernel under
-# TCG takes 2 to 3): 1000 s at 10^5, 4600 s at 10^6, where a fixed
-# 1500 s cut the full-size storm short.
-STORM_T=$((600 + N * 4 / 1000))
+# 1000 s at 10^5, 4600 s at 10^6 unpaced, where a fixed 1500 s cut the
+# full-size storm short
+STORM_T=$(stress_bound "$N")
 # storm_half COUNT FIRST CPU: one of two storms side by side (stress_halves)
 storm_half() {
 	ip netns exec storm taskset -c "$3" timeout "$STORM_T" "$STORM" \
 		--to "10.9.0.1:$PORT" --count "$1" --me "$ME" \
 		--server "$E2E_SERVER" --relay "$RELAY" \
-		--seed $((SEED + $3)) --corpus "$PORT_TOP/kunit/fuzz/corpus"
+		--seed $((SEED + $3)) --corpus "$PORT_TOP/kunit/fuzz/corpus" \
+		$(stress_rate)
 }
 PORT=$(attr port)
 t0=$(date +%s)

@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PAYLOAD	1472	/* a 1500-byte link, no fragments */
@@ -410,6 +411,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: storm --to IP:PORT --count N --me IPV6 --server IP --relay IP [--seed S] [--corpus DIR]\n"
 		"       storm --bubbles --to IP:PORT --count N [--first J] --me IPV6 --server IP [--seed S]\n"
+		"       (either: [--rate R], at most R datagrams a second)\n"
 		"       storm --bubbles --peers P --to IP:PORT [--count N] --me IPV6 --server IP\n");
 	exit(2);
 }
@@ -427,12 +429,14 @@ int main(int argc, char **argv)
 		{ "bubbles", no_argument, NULL, 'b' },
 		{ "peers", required_argument, NULL, 'P' },
 		{ "first", required_argument, NULL, 'f' },
+		{ "rate", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static unsigned char buf[BATCH][20 + 8 + MAX_PAYLOAD];
 	unsigned char pl[MAX_PAYLOAD + 64];
 	unsigned long long count = 0, sent = 0, by_kind[K_MAX] = { 0 };
-	unsigned long long seed = 1, errors = 0, first = 0;
+	unsigned long long seed = 1, errors = 0, first = 0, rate = 0;
+	struct timespec t0, next;
 	struct mmsghdr msg[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_in to = { .sin_family = AF_INET };
@@ -478,6 +482,11 @@ int main(int argc, char **argv)
 			/* --bubbles: sources J to J + N - 1, for storms side by side */
 			first = strtoull(optarg, NULL, 0);
 			break;
+		case 'R':
+			rate = strtoull(optarg, NULL, 0);
+			if (!rate)
+				usage();
+			break;
 		case 'P':
 			peers = strtoull(optarg, NULL, 0);
 			if (!peers || peers > MAX_PEERS)
@@ -499,6 +508,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(msg, 0, sizeof(msg));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (sent + errors < count) {
 		unsigned long long left = count - sent - errors;
 		int n = left < BATCH ? left : BATCH, done = 0;
@@ -560,6 +570,20 @@ int main(int argc, char **argv)
 				by_kind[kinds[i]]++;
 			sent += k;
 			done += k;
+		}
+		if (rate) {
+			/* the next batch leaves when the rate allows it */
+			unsigned long long ns = (sent + errors) * 1000000000ULL /
+						rate;
+
+			next.tv_sec = t0.tv_sec + ns / 1000000000ULL;
+			next.tv_nsec = t0.tv_nsec + ns % 1000000000ULL;
+			if (next.tv_nsec >= 1000000000L) {
+				next.tv_sec++;
+				next.tv_nsec -= 1000000000L;
+			}
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
+					NULL);
 		}
 	}
 	printf("sent %llu errors %llu seed %llu", sent, errors, seed);
