@@ -441,6 +441,7 @@ int teredo_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct teredo_dev *td = rcu_dereference_sk_user_data(sk);
 
+	/* Not while the socket is open: teredo_sock_release() keeps @td. */
 	if (unlikely(!td)) {
 		kfree_skb(skb);
 		return 0;

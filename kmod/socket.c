@@ -51,11 +51,18 @@ static u16 teredo_sock_port(struct socket *sock)
 	return ntohs(inet_sk(sock->sk)->inet_sport);
 }
 
+/*
+ * Not udp_tunnel_sock_release(): it clears sk_user_data a grace period
+ * before the close, and a datagram that reached the socket in between
+ * would be freed uncounted (receive.c). Closed with @td still attached,
+ * the socket counts each one; @td outlives it (teredo_socket_close()).
+ */
 static void teredo_sock_release(struct teredo_dev *td, struct socket *sock)
 {
 	/* Let fast-path readers of the old pointer finish first. */
 	synchronize_net();
-	udp_tunnel_sock_release(sock);
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
 }
 
 /**
@@ -96,6 +103,8 @@ void teredo_socket_close(struct teredo_dev *td)
 		return;
 	RCU_INIT_POINTER(td->sock, NULL);
 	teredo_sock_release(td, sock);
+	/* A reader that found the socket before it was unhashed has @td. */
+	synchronize_net();
 	teredo_pub_set_port(&td->pub, 0);
 }
 
