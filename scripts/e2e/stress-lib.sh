@@ -12,14 +12,18 @@ STRESS_FULL=
 # stress_rate: storm.c's pace for one of two senders (stress_halves), if
 # E2E_STRESS_RATE asks for one
 stress_rate() {
-	[ -n "${E2E_STRESS_RATE:-}" ] && echo "--rate $((E2E_STRESS_RATE / 2))"
+	local r=${E2E_STRESS_RATE:-0}
+
+	if [ "$r" -gt 1 ]; then echo "--rate $((r / 2))"; fi
 }
 
 # stress_bound N: how long a storm of N datagrams may take: 600 s plus
 # 4 ms a datagram (the debug kernel under TCG takes 2 to 3), plus N / rate
-# when E2E_STRESS_RATE paces it
+# when E2E_STRESS_RATE (2 or more) paces it
 stress_bound() {
-	echo $((600 + $1 * 4 / 1000 + $1 / ${E2E_STRESS_RATE:-$1}))
+	local r=${E2E_STRESS_RATE:-0}
+
+	echo $((600 + $1 * 4 / 1000 + ($r > 1 ? $1 / $r : 0)))
 }
 
 # stress_n FULL [DIV]: FULL under make stress, FULL / DIV (10) otherwise
