@@ -109,6 +109,19 @@ rx_books() {
 		"$(ethtool_stat rx_consumed) $(ethtool_stat peer_queue_bytes)"
 }
 
+# rx_balanced: nothing queued, and every datagram the UDP layer counted
+# since the caller's "read -r in0 del0 drop0 con0 _ <<<$(rx_books)" was
+# delivered, dropped or consumed; leaves the books in in del drop con q
+rx_balanced() {
+	read -r in del drop con q <<<"$(rx_books)"
+	[ "$q" = 0 ] &&
+		[ $((in - in0)) = $((del - del0 + drop - drop0 + con - con0)) ]
+}
+# rx_unbalanced: what rx_balanced saw last, for a failure message
+rx_unbalanced() {
+	echo "books do not balance: in $((in - in0)) != delivered $((del - del0)) + dropped $((drop - drop0)) + consumed $((con - con0)), queued $q bytes"
+}
+
 # drops_snapshot FILE: every drop counter, "name count" per line
 drops_snapshot() { attr drops >"$1"; }
 # drops_delta BEFORE AFTER: "name +n" for each counter that moved

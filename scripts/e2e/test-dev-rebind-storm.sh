@@ -67,13 +67,7 @@ rebinds=$(cat "$E2E_TMP/rebinds")
 log "storm: $out; $rebinds rebinds while it lasted"
 [ "$(attr port)" = "$PORT" ] || port_fail "port $(attr port), not $PORT"
 
-balanced() {
-	read -r in del drop con q <<<"$(rx_books)"
-	[ "$q" = 0 ] &&
-		[ $((in - in0)) = $((del - del0 + drop - drop0 + con - con0)) ]
-}
-e2e_wait 30 balanced ||
-	port_fail "books do not balance: in $((in - in0)) != delivered $((del - del0)) + dropped $((drop - drop0)) + consumed $((con - con0)), queued $q bytes"
+e2e_wait 30 rx_balanced || port_fail "$(rx_unbalanced)"
 log "received $((in - in0)), no socket for $(($(udp_noports) - np0)): delivered $((del - del0)), dropped $((drop - drop0)), consumed $((con - con0))"
 [ $((in - in0)) -ge $((N / 2)) ] ||
 	port_fail "only $((in - in0)) of $N datagrams reached the socket"

@@ -69,13 +69,7 @@ sent=$(echo "$out" | awk '{ print $2 }')
 [ "$sent" -ge "$N" ] || sec_bad "storm sent $sent of $N"
 
 # Queued packets leave when their peer answers or gives up (8 s).
-balanced() {
-	read -r in del drop con q <<<"$(rx_books)"
-	[ "$q" = 0 ] &&
-		[ $((in - in0)) = $((del - del0 + drop - drop0 + con - con0)) ]
-}
-e2e_wait 60 balanced ||
-	sec_bad "books do not balance: in $((in - in0)) != delivered $((del - del0)) + dropped $((drop - drop0)) + consumed $((con - con0)), queued $q bytes"
+e2e_wait 60 rx_balanced || sec_bad "$(rx_unbalanced)"
 read -r in del drop con q <<<"$(rx_books)"
 drops_snapshot "$E2E_TMP/drops1"
 kill "$SAMPLER"
