@@ -10,6 +10,14 @@
  * never takes RTNL, so ndo_stop (under RTNL) cancels it synchronously.
  * The address it qualifies goes on the device through addrconf.c.
  *
+ * Qualifying also finds the NAT kind (nat.c): the RS to the primary
+ * address goes with a cone RS, answered from the secondary address; once
+ * the primary answered and the cone RS had TEREDO_CONE_WAIT_MS more, an
+ * RS goes to the secondary address (never before: its answer would open
+ * the NAT to the cone answer) and the two mappings are compared. Only
+ * then is the address taken. Refreshes ask the primary alone; a refresh
+ * that shows a new mapping starts over.
+ *
  * c->lock (a BH spinlock) guards what the receive path shares with the
  * state machine: running, the nonce and server of the outstanding RS, the
  * advertisement handed over, and the events. The fast paths read c->self
@@ -39,6 +47,7 @@
 #include "client.h"
 #include "counters.h"
 #include "device.h"
+#include "nat.h"
 #include "params.h"
 #include "peer.h"
 #include "port.h"
@@ -49,6 +58,16 @@
 /* c->events */
 #define TEREDO_EV_RECONF	BIT(0)	/* server or port changed */
 #define TEREDO_EV_LOCAL		BIT(1)	/* an IPv4 address came or went */
+
+/* How long the cone RS's answer may trail the primary's */
+#define TEREDO_CONE_WAIT_MS	1000
+
+/* c->phase: where the NAT probes are, once the primary answered */
+enum teredo_probe_phase {
+	TEREDO_PROBE_IDLE,
+	TEREDO_PROBE_CONE,	/* waiting for the cone RS's answer */
+	TEREDO_PROBE_SECONDARY,	/* waiting for the secondary's answer */
+};
 
 struct teredo_client {
 	struct teredo_dev *td;
@@ -64,6 +83,13 @@ struct teredo_client {
 	struct teredo_ra ra;
 	__be32 ra_local;		/* our IPv4 address the RA came to */
 	unsigned long events;
+	bool cone_sent;			/* a cone RS is out, its answer counts */
+	bool cone_seen;			/* it was answered */
+	bool sec_sent;			/* an RS to the secondary is out */
+	bool sec_ready;			/* sec_map holds its answer */
+	bool probe_wait;		/* the work waits for those answers */
+	u8 sec_nonce[TEREDO_NONCE_LEN];
+	struct teredo_addr_info sec_map;
 
 	seqlock_t self_lock;
 	struct teredo_self self;
@@ -74,6 +100,10 @@ struct teredo_client {
 	struct teredo_addr_info info;
 	struct in6_addr addr;
 	__be32 local_ip;
+	enum teredo_probe_phase phase;
+	unsigned long probe_end;	/* jiffies: the phase's deadline */
+	struct teredo_ra pending;	/* the primary's answer, probing */
+	__be32 pending_local;
 };
 
 /* Pure helpers */
@@ -139,33 +169,93 @@ static void teredo_client_set_self(struct teredo_client *c, bool up)
 
 /* The state machine (c->work) */
 
-static void teredo_client_send_rs(struct teredo_client *c, __be32 server)
+static struct sk_buff *teredo_client_rs_skb(bool cone, const u8 *nonce)
 {
 	const unsigned int hroom = LL_MAX_HEADER + sizeof(struct iphdr) +
 				   sizeof(struct udphdr);
-	struct teredo_dev *td = c->td;
-	u8 nonce[TEREDO_NONCE_LEN];
 	struct sk_buff *skb;
 	int len;
 
 	skb = alloc_skb(hroom + TEREDO_RS_LEN, GFP_KERNEL);
 	if (!skb)
-		return;		/* retried at the timeout */
+		return NULL;	/* retried at the timeout */
 	skb_reserve(skb, hroom);
-	get_random_bytes(nonce, sizeof(nonce));
 	len = teredo_build_rs(skb_put(skb, TEREDO_RS_LEN), TEREDO_RS_LEN,
-			      false, nonce);
+			      cone, nonce);
 	if (WARN_ON_ONCE(len != TEREDO_RS_LEN)) {
 		kfree_skb(skb);
-		return;
+		return NULL;
 	}
+	return skb;
+}
+
+/*
+ * The RS to the primary address; while qualifying, with the cone RS
+ * (which asks the server to answer from its secondary address).
+ */
+static void teredo_client_send_rs(struct teredo_client *c, __be32 server)
+{
+	bool probe = c->state != TEREDO_ST_QUALIFIED;
+	struct sk_buff *skb, *cone_skb = NULL;
+	u8 nonce[TEREDO_NONCE_LEN];
+
+	get_random_bytes(nonce, sizeof(nonce));
+	skb = teredo_client_rs_skb(false, nonce);
+	if (!skb)
+		return;
+	if (probe)
+		cone_skb = teredo_client_rs_skb(true, nonce);
 	spin_lock_bh(&c->lock);
 	memcpy(c->nonce, nonce, sizeof(nonce));
 	c->server = server;
 	c->rs_sent = true;
 	c->ra_ready = false;
+	if (cone_skb)
+		c->cone_sent = true;
 	spin_unlock_bh(&c->lock);
-	teredo_xmit_udp(td, skb, server, htons(TEREDO_SERVER_PORT), NULL);
+	teredo_xmit_udp(c->td, skb, server, htons(TEREDO_SERVER_PORT), NULL);
+	if (cone_skb)
+		teredo_xmit_udp(c->td, cone_skb, server,
+				htons(TEREDO_SERVER_PORT), NULL);
+}
+
+/*
+ * The RS to the secondary address, with a nonce of its own: a cone answer
+ * that comes later (the NAT now lets the secondary in) fails it.
+ */
+static void teredo_client_send_rs_secondary(struct teredo_client *c)
+{
+	u8 nonce[TEREDO_NONCE_LEN];
+	struct sk_buff *skb;
+	__be32 server;
+
+	get_random_bytes(nonce, sizeof(nonce));
+	skb = teredo_client_rs_skb(false, nonce);
+	spin_lock_bh(&c->lock);
+	c->cone_sent = false;
+	server = c->server;
+	if (skb) {
+		memcpy(c->sec_nonce, nonce, sizeof(nonce));
+		c->sec_sent = true;
+		c->sec_ready = false;
+	}
+	spin_unlock_bh(&c->lock);
+	if (skb)
+		teredo_xmit_udp(c->td, skb, teredo_server_secondary(server),
+				htons(TEREDO_SERVER_PORT), NULL);
+}
+
+/* Forget the NAT probes (c->work, or stopped) */
+static void teredo_client_probe_reset(struct teredo_client *c)
+{
+	spin_lock_bh(&c->lock);
+	c->cone_sent = false;
+	c->cone_seen = false;
+	c->sec_sent = false;
+	c->sec_ready = false;
+	c->probe_wait = false;
+	spin_unlock_bh(&c->lock);
+	c->phase = TEREDO_PROBE_IDLE;
 }
 
 /* Our IPv4 source toward @server now, 0 if there is no route. */
@@ -216,6 +306,7 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 	c->rs_sent = false;
 	c->ra_ready = false;
 	spin_unlock_bh(&c->lock);
+	teredo_client_probe_reset(c);
 	if (was_up) {
 		teredo_client_set_self(c, false);
 		teredo_addrconf_set(&c->ac, NULL);
@@ -224,7 +315,7 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 	}
 	teredo_peers_flush(td);		/* they knew the old address */
 	c->state = offline ? TEREDO_ST_OFFLINE : TEREDO_ST_QUALIFYING;
-	teredo_publish_mapping(td, 0, 0, 0, TEREDO_NAT_UNKNOWN, 0);
+	teredo_publish_mapping(td, 0, 0, 0, TEREDO_NAT_UNKNOWN, 0, 0);
 	teredo_publish_state(td, c->state, offline && was_up ? &c->addr :
 							       &in6addr_any);
 	memset(&c->info, 0, sizeof(c->info));
@@ -235,46 +326,109 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 		teredo_client_rebind(td);
 }
 
-/* A valid RA. Return: false if it showed our local address changed. */
-static bool teredo_client_qualified(struct teredo_client *c,
+/*
+ * A refresh's RA. Return: false if it showed that our local address or
+ * the mapping changed: qualifying starts over (from a new port if the
+ * local address changed).
+ */
+static bool teredo_client_refreshed(struct teredo_client *c,
 				    const struct teredo_ra *ra, __be32 local)
+{
+	struct teredo_dev *td = c->td;
+
+	c->tries = 0;
+	if (local != c->local_ip) {
+		netdev_info(td->dev, "local address %pI4 -> %pI4\n",
+			    &c->local_ip, &local);
+		teredo_client_lose(c, false, true);
+		return false;
+	}
+	if (ra->addr.server == c->info.server &&
+	    ra->addr.mapped_ip == c->info.mapped_ip &&
+	    ra->addr.mapped_port == c->info.mapped_port)
+		return true;
+	netdev_info(td->dev, "mapping %pI4:%u -> %pI4:%u\n",
+		    &c->info.mapped_ip, ntohs(c->info.mapped_port),
+		    &ra->addr.mapped_ip, ntohs(ra->addr.mapped_port));
+	teredo_client_lose(c, false, false);
+	return false;
+}
+
+/* The probes are done: take the primary's mapping. */
+static void teredo_client_qualify(struct teredo_client *c,
+				  enum teredo_nat nat, u32 nat_flags)
 {
 	struct teredo_dev *td = c->td;
 	struct teredo_addr_info info;
 	struct in6_addr addr;
-	enum teredo_nat nat;
 
-	c->tries = 0;
-	if (c->state == TEREDO_ST_QUALIFIED) {
-		if (local != c->local_ip) {
-			netdev_info(td->dev, "local address %pI4 -> %pI4\n",
-				    &c->local_ip, &local);
-			teredo_client_lose(c, false, true);
-			return false;
-		}
-		if (ra->addr.server == c->info.server &&
-		    ra->addr.mapped_ip == c->info.mapped_ip &&
-		    ra->addr.mapped_port == c->info.mapped_port)
-			return true;	/* refreshed, same mapping */
-	}
-	teredo_client_derive_addr(ra, get_random_u16(), &info, &addr);
+	teredo_client_derive_addr(&c->pending, get_random_u16(), &info, &addr);
 	c->info = info;
 	c->addr = addr;
-	c->local_ip = local;
+	c->local_ip = c->pending_local;
+	c->tries = 0;
 	c->state = TEREDO_ST_QUALIFIED;
 	teredo_peers_flush(td);		/* a new address: trust starts over */
 	teredo_client_set_self(c, true);
 	teredo_addrconf_set(&c->ac, &addr);
-	nat = info.mapped_ip == local &&
-	      ntohs(info.mapped_port) == READ_ONCE(td->pub.port) ?
-	      TEREDO_NAT_CONE : TEREDO_NAT_UNKNOWN;
 	teredo_publish_mapping(td, info.server, info.mapped_ip,
-			       info.mapped_port, nat, 0);
+			       info.mapped_port, nat, nat_flags, 0);
 	teredo_publish_state(td, TEREDO_ST_QUALIFIED, &addr);
-	netdev_info(td->dev, "qualified: %pI6c (server %pI4, mapped %pI4:%u)\n",
+	netdev_info(td->dev,
+		    "qualified: %pI6c (server %pI4, mapped %pI4:%u, NAT %s)\n",
 		    &addr, &info.server, &info.mapped_ip,
-		    ntohs(info.mapped_port));
-	return true;
+		    ntohs(info.mapped_port), teredo_nat_names[nat]);
+}
+
+/*
+ * The primary answered while qualifying, or a probe's answer or deadline
+ * came: on to the next phase, or qualify. Queues the work again.
+ */
+static void teredo_client_probe(struct teredo_client *c)
+{
+	struct teredo_nat_probe p = {};
+	enum teredo_nat nat;
+	bool sec_ready;
+	u32 flags;
+
+	spin_lock_bh(&c->lock);
+	c->probe_wait = true;
+	p.cone = c->cone_seen;
+	sec_ready = c->sec_ready;
+	p.secondary = c->sec_map;
+	spin_unlock_bh(&c->lock);
+
+	if (c->phase == TEREDO_PROBE_IDLE) {
+		c->phase = TEREDO_PROBE_CONE;
+		c->probe_end = jiffies + msecs_to_jiffies(TEREDO_CONE_WAIT_MS);
+	}
+	if (c->phase == TEREDO_PROBE_CONE) {
+		if (!p.cone && time_before(jiffies, c->probe_end)) {
+			queue_delayed_work(system_wq, &c->work,
+					   c->probe_end - jiffies);
+			return;
+		}
+		c->phase = TEREDO_PROBE_SECONDARY;
+		c->probe_end = jiffies +
+			msecs_to_jiffies(TEREDO_QUALIFICATION_TIMEOUT_MS);
+		teredo_client_send_rs_secondary(c);
+		queue_delayed_work(system_wq, &c->work,
+				   c->probe_end - jiffies);
+		return;
+	}
+	if (!sec_ready && time_before(jiffies, c->probe_end)) {
+		queue_delayed_work(system_wq, &c->work, c->probe_end - jiffies);
+		return;
+	}
+	p.local_ip = c->pending_local;
+	p.local_port = htons(READ_ONCE(c->td->pub.port));
+	p.primary = c->pending.addr;
+	p.have_secondary = sec_ready;
+	nat = teredo_nat_classify(&p, &flags);
+	teredo_client_probe_reset(c);
+	teredo_client_qualify(c, nat, flags);
+	queue_delayed_work(system_wq, &c->work,
+			   READ_ONCE(c->td->cfg_refresh) * HZ);
 }
 
 static void teredo_client_work(struct work_struct *w)
@@ -305,8 +459,16 @@ static void teredo_client_work(struct work_struct *w)
 
 	if (events & TEREDO_EV_RECONF) {
 		teredo_client_lose(c, false, false);
+	} else if (c->phase != TEREDO_PROBE_IDLE) {
+		teredo_client_probe(c);
+		return;
+	} else if (have_ra && c->state != TEREDO_ST_QUALIFIED) {
+		c->pending = ra;
+		c->pending_local = local;
+		teredo_client_probe(c);
+		return;
 	} else if (have_ra) {
-		if (teredo_client_qualified(c, &ra, local)) {
+		if (teredo_client_refreshed(c, &ra, local)) {
 			delay = READ_ONCE(td->cfg_refresh) * HZ;
 			queue_delayed_work(system_wq, &c->work, delay);
 			return;
@@ -348,29 +510,81 @@ static void teredo_client_work(struct work_struct *w)
 
 /* The server's RA, from the receive path (softirq) */
 
+/*
+ * Which of our solicitations does an RA from @saddr answer? Under c->lock.
+ * Return: the nonce it must carry, NULL if none is out.
+ */
+static const u8 *teredo_client_ra_nonce(struct teredo_client *c,
+					__be32 saddr)
+{
+	if (!c->running ||
+	    !teredo_client_from_server(saddr, htons(TEREDO_SERVER_PORT),
+				       c->server))
+		return NULL;
+	if (saddr != c->server && c->sec_sent)
+		return c->sec_nonce;
+	if (c->rs_sent || c->cone_sent)
+		return c->nonce;
+	return NULL;
+}
+
+/* Hand a valid RA to the state machine; under c->lock. Return: taken. */
+static bool teredo_client_take_ra(struct teredo_client *c,
+				  const struct teredo_ra *ra, __be32 saddr,
+				  __be32 daddr)
+{
+	bool secondary = saddr != c->server;
+
+	if (ra->cone) {
+		/* answered from the secondary, as asked: a cone NAT */
+		if (!c->cone_sent || !secondary)
+			return false;
+		c->cone_sent = false;
+		c->cone_seen = true;
+	} else if (secondary && c->sec_sent) {
+		c->sec_sent = false;
+		c->sec_map = ra->addr;
+		c->sec_ready = true;
+	} else if (c->rs_sent) {
+		c->ra = *ra;
+		c->ra_local = daddr;
+		c->ra_ready = true;
+		c->rs_sent = false;
+		mod_delayed_work(system_wq, &c->work, 0);
+		return true;
+	} else {
+		return false;
+	}
+	if (c->probe_wait)
+		mod_delayed_work(system_wq, &c->work, 0);
+	return true;
+}
+
 /**
  * teredo_client_rcv_ra() - an RA from the receive path (receive.c)
  * @td: the device
  * @skb: the UDP payload, classified %TEREDO_PKT_RA and linear as far as
  *	teredo_classify() reads; consumed
  *
- * Softirq. Only the answer to our outstanding RS, from its server, is
+ * Softirq. Only the answer to a solicitation of ours that is out, from the
+ * address it went to (the secondary for the cone RS), with its nonce, is
  * handed to the state machine.
  */
 void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
 {
 	struct teredo_client *c = td->client;
 	__be32 saddr = ip_hdr(skb)->saddr, daddr = ip_hdr(skb)->daddr;
-	__be16 sport = udp_hdr(skb)->source;
 	struct teredo_pkt pkt;
 	struct teredo_ra ra;
+	const u8 *nonce;
 	unsigned int len;
 	bool ok;
 
-	/* The cheap checks first: an RS is out and this is its server. */
+	if (udp_hdr(skb)->source != htons(TEREDO_SERVER_PORT))
+		goto bad;
+	/* The cheap checks first: something is out to this address. */
 	spin_lock(&c->lock);
-	ok = c->running && c->rs_sent &&
-	     teredo_client_from_server(saddr, sport, c->server);
+	ok = teredo_client_ra_nonce(c, saddr);
 	spin_unlock(&c->lock);
 	if (!ok)
 		goto bad;
@@ -388,17 +602,9 @@ void teredo_client_rcv_ra(struct teredo_dev *td, struct sk_buff *skb)
 	}
 	/* Again: the RS may have been answered or replaced meanwhile. */
 	spin_lock(&c->lock);
-	ok = c->running && c->rs_sent &&
-	     teredo_client_from_server(saddr, sport, c->server) &&
-	     !teredo_parse_ra(skb->data, len, c->nonce, c->server, &ra) &&
-	     !ra.cone;
-	if (ok) {
-		c->ra = ra;
-		c->ra_local = daddr;
-		c->ra_ready = true;
-		c->rs_sent = false;
-		mod_delayed_work(system_wq, &c->work, 0);
-	}
+	nonce = teredo_client_ra_nonce(c, saddr);
+	ok = nonce && !teredo_parse_ra(skb->data, len, nonce, c->server, &ra) &&
+	     teredo_client_take_ra(c, &ra, saddr, daddr);
 	spin_unlock(&c->lock);
 	if (ok) {
 		teredo_consume(td, skb);
@@ -471,8 +677,14 @@ void teredo_client_start(struct teredo_dev *td)
 	spin_lock_bh(&c->lock);
 	/* The work's own state, set before running lets it run */
 	c->state = TEREDO_ST_QUALIFYING;
+	c->phase = TEREDO_PROBE_IDLE;
 	c->tries = 0;
 	c->events = 0;
+	c->cone_sent = false;
+	c->cone_seen = false;
+	c->sec_sent = false;
+	c->sec_ready = false;
+	c->probe_wait = false;
 	c->running = true;
 	mod_delayed_work(system_wq, &c->work, 0);
 	spin_unlock_bh(&c->lock);
@@ -498,6 +710,7 @@ void teredo_client_stop(struct teredo_dev *td)
 	spin_unlock_bh(&c->lock);
 	teredo_addrconf_down(&c->ac);
 	cancel_delayed_work_sync(&c->work);
+	teredo_client_probe_reset(c);
 	teredo_client_set_self(c, false);
 	/* the peers go once the socket is closed (ndo_stop) */
 	c->state = TEREDO_ST_QUALIFYING;

@@ -24,6 +24,7 @@
 #include <net/gro_cells.h>
 
 #include "counters.h"
+#include "nat.h"
 
 struct teredo_peers;
 
@@ -35,16 +36,7 @@ enum teredo_state {
 	__TEREDO_ST_MAX
 };
 
-enum teredo_nat {
-	TEREDO_NAT_UNKNOWN,
-	TEREDO_NAT_CONE,
-	TEREDO_NAT_RESTRICTED,
-	TEREDO_NAT_SYMMETRIC,
-	__TEREDO_NAT_MAX
-};
-
 extern const char * const teredo_state_names[__TEREDO_ST_MAX];
-extern const char * const teredo_nat_names[__TEREDO_NAT_MAX];
 
 /*
  * What port.c publishes about one instance. Written only with
@@ -59,6 +51,7 @@ struct teredo_pub {
 	u16 port;			/* 0 = not bound */
 	u8 state;			/* enum teredo_state */
 	u8 nat;				/* enum teredo_nat */
+	u8 nat_flags;			/* TEREDO_NAT_F_* */
 	struct in6_addr addr;		/* Teredo address, :: if none */
 	__be32 mapped_addr;		/* as seen by the server */
 	__be16 mapped_port;

@@ -21,6 +21,7 @@
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 #include <linux/teredo.h>
 #include <uapi/linux/teredo.h>
 #include <net/addrconf.h>
@@ -37,13 +38,6 @@ const char * const teredo_state_names[__TEREDO_ST_MAX] = {
 	[TEREDO_ST_QUALIFYING] = "qualifying",
 	[TEREDO_ST_QUALIFIED] = "qualified",
 	[TEREDO_ST_OFFLINE] = "offline",
-};
-
-const char * const teredo_nat_names[__TEREDO_NAT_MAX] = {
-	[TEREDO_NAT_UNKNOWN] = "unknown",
-	[TEREDO_NAT_CONE] = "cone",
-	[TEREDO_NAT_RESTRICTED] = "restricted",
-	[TEREDO_NAT_SYMMETRIC] = "symmetric",
 };
 
 static const char * const teredo_event_names[] = {
@@ -230,7 +224,8 @@ static bool teredo_pub_visible(const struct teredo_pub *pub)
 static void teredo_pub_announce(struct teredo_pub *pub, unsigned long event,
 				const struct teredo_port_info *info)
 {
-	char ev[32], port[32], old[32], state[40], addr[64];
+	char ev[32], port[32], old[32], state[40], addr[64], nat[32];
+	char nat_flags[32 + TEREDO_NAT_FLAGS_LEN];
 	char *envp[6] = { ev, state };
 	struct kobject *kobj;
 
@@ -246,6 +241,18 @@ static void teredo_pub_announce(struct teredo_pub *pub, unsigned long event,
 			 &info->addr);
 		envp[2] = addr;
 		envp[3] = NULL;
+		if (event == TEREDO_STATE_QUALIFIED) {
+			snprintf(nat, sizeof(nat), TEREDO_UEVENT_NAT "=%s",
+				 teredo_nat_names[pub->nat]);
+			snprintf(nat_flags, sizeof(nat_flags),
+				 TEREDO_UEVENT_NAT_FLAGS "=");
+			teredo_nat_flags_str(pub->nat_flags,
+					     nat_flags + strlen(nat_flags),
+					     TEREDO_NAT_FLAGS_LEN);
+			envp[3] = nat;
+			envp[4] = nat_flags;
+			envp[5] = NULL;
+		}
 		sysfs_notify(kobj, TEREDO_SYSFS_GROUP, TEREDO_SYSFS_STATE);
 	} else {
 		snprintf(port, sizeof(port), TEREDO_UEVENT_PORT "=%u",
@@ -300,6 +307,7 @@ void teredo_pub_set_port(struct teredo_pub *pub, u16 port)
 		pub->mapped_port = 0;
 		WRITE_ONCE(pub->server, 0);
 		pub->nat = TEREDO_NAT_UNKNOWN;
+		pub->nat_flags = 0;
 		pub->peers = 0;
 	}
 	raw_notifier_call_chain(&teredo_port_chain, event, &info);
@@ -379,19 +387,22 @@ void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
  * @mapped_addr: the client's public IPv4 address
  * @mapped_port: its public UDP port
  * @nat: the NAT kind found
+ * @nat_flags: its special behaviours, TEREDO_NAT_F_*
  * @peers: entries in the peer cache
  *
- * Shown in sysfs; @server also through teredo_get_server(). No event.
+ * Shown in sysfs and in the next QUALIFIED uevent; @server also through
+ * teredo_get_server(). No event of its own.
  */
 void teredo_publish_mapping(struct teredo_dev *td, __be32 server,
 			    __be32 mapped_addr, __be16 mapped_port,
-			    enum teredo_nat nat, u32 peers)
+			    enum teredo_nat nat, u32 nat_flags, u32 peers)
 {
 	mutex_lock(&teredo_port_mutex);
 	WRITE_ONCE(td->pub.server, server);
 	td->pub.mapped_addr = mapped_addr;
 	td->pub.mapped_port = mapped_port;
 	td->pub.nat = nat < __TEREDO_NAT_MAX ? nat : TEREDO_NAT_UNKNOWN;
+	td->pub.nat_flags = nat_flags;
 	td->pub.peers = peers;
 	mutex_unlock(&teredo_port_mutex);
 }

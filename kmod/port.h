@@ -26,7 +26,7 @@ void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
 			  const struct in6_addr *addr);
 void teredo_publish_mapping(struct teredo_dev *td, __be32 server,
 			    __be32 mapped_addr, __be16 mapped_port,
-			    enum teredo_nat nat, u32 peers);
+			    enum teredo_nat nat, u32 nat_flags, u32 peers);
 void teredo_pub_read(struct teredo_pub *pub, struct teredo_pub *copy);
 
 #endif /* _TEREDO_PORT_H */

@@ -135,6 +135,18 @@ static ssize_t nat_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(nat);
 
+static ssize_t nat_flags_show(struct device *d,
+			      struct device_attribute *attr, char *buf)
+{
+	char flags[TEREDO_NAT_FLAGS_LEN];
+	struct teredo_pub p;
+
+	teredo_pub_read(&to_teredo(d)->pub, &p);
+	teredo_nat_flags_str(p.nat_flags, flags, sizeof(flags));
+	return sysfs_emit(buf, "%s\n", flags);
+}
+static DEVICE_ATTR_RO(nat_flags);
+
 static ssize_t peers_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
 {
@@ -242,6 +254,7 @@ static struct attribute *teredo_sysfs_attrs[] = {
 	&dev_attr_mapped_port.attr,
 	&dev_attr_server.attr,
 	&dev_attr_nat.attr,
+	&dev_attr_nat_flags.attr,
 	&dev_attr_peers.attr,
 	&dev_attr_fwmark.attr,
 	&dev_attr_rebind.attr,

@@ -156,7 +156,7 @@ static void json_field(const char *key, const char *val, int err, bool number)
 
 static const char * const status_attrs[] = {
 	"state", "port", "address", "server", "mapped_address",
-	"mapped_port", "nat", "peers", "fwmark",
+	"mapped_port", "nat", "nat_flags", "peers", "fwmark",
 };
 
 static bool status_is_number(const char *attr)

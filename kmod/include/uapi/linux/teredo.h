@@ -40,5 +40,12 @@ enum {
 #define TEREDO_UEVENT_OLD_PORT	"TEREDO_OLD_PORT" /* port events only */
 #define TEREDO_UEVENT_STATE	"TEREDO_STATE"	  /* off qualifying qualified offline */
 #define TEREDO_UEVENT_ADDRESS	"TEREDO_ADDRESS"  /* state events only */
+/*
+ * QUALIFIED only: the NAT kind (unknown cone restricted symmetric none) and
+ * its special behaviours, space-separated, empty if none (port-preserving),
+ * as in the sysfs attributes nat and nat_flags.
+ */
+#define TEREDO_UEVENT_NAT	"TEREDO_NAT"
+#define TEREDO_UEVENT_NAT_FLAGS	"TEREDO_NAT_FLAGS"
 
 #endif /* _UAPI_LINUX_TEREDO_H */
