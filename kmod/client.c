@@ -284,7 +284,7 @@ static void teredo_client_rebind(struct teredo_dev *td)
 	int err = 0;
 
 	mutex_lock(&td->lock);
-	if (rcu_access_pointer(td->sock))
+	if (td->open)
 		err = __teredo_socket_rebind(td, true);
 	mutex_unlock(&td->lock);
 	if (err)

@@ -108,6 +108,7 @@ static int teredo_open(struct net_device *dev)
 
 	mutex_lock(&td->lock);
 	err = teredo_socket_open(td);
+	td->open = !err;
 	mutex_unlock(&td->lock);
 	if (!err)
 		teredo_client_start(td);
@@ -121,6 +122,7 @@ static int teredo_stop(struct net_device *dev)
 	/* Before td->lock: the client's work takes it to rebind. */
 	teredo_client_stop(td);
 	mutex_lock(&td->lock);
+	td->open = false;
 	teredo_socket_close(td);
 	mutex_unlock(&td->lock);
 	/* Closed: no receive runs any more (a grace period), none can
@@ -314,8 +316,7 @@ static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (data[IFLA_TEREDO_PORT]) {
 		old = td->cfg_port;
 		td->cfg_port = nla_get_u16(data[IFLA_TEREDO_PORT]);
-		if (rcu_access_pointer(td->sock) &&
-		    td->cfg_port != td->pub.port) {
+		if (td->open && td->cfg_port != td->pub.port) {
 			err = __teredo_socket_rebind(td, false);
 			if (err) {
 				td->cfg_port = old;

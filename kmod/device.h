@@ -7,7 +7,7 @@
  *
  * Locking, outermost first:
  *   RTNL                 device up/down, netlink, pernet pointer
- *   teredo_dev.lock      the socket and the configuration (sock, cfg_*)
+ *   teredo_dev.lock      the socket and the configuration (sock, open, cfg_*)
  *   teredo_port_mutex    (port.c) publication and event delivery
  * Fast paths (xmit, encap_rcv, teredo_get_port) take none of them: they
  * read sock under RCU and the rest with READ_ONCE.
@@ -61,8 +61,9 @@ struct teredo_pub {
 
 struct teredo_dev {
 	struct net_device *dev;
-	struct mutex lock;		/* sock and cfg_*, see above */
+	struct mutex lock;		/* sock, open and cfg_*, see above */
 	struct socket __rcu *sock;
+	bool open;			/* between ndo_open and ndo_stop */
 	__be32 cfg_server;		/* 0 = none configured */
 	u16 cfg_port;			/* 0 = ephemeral */
 	u32 cfg_fwmark;

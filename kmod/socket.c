@@ -117,9 +117,10 @@ void teredo_socket_close(struct teredo_dev *td)
  * configuration always yields a new port and a failure leaves the old
  * socket in place. A fixed port equal to the bound one can only be
  * reopened after the close: the port does not change, so no event, unless
- * the reopen fails (then DOWN).
+ * the reopen fails (then DOWN, and the device stays up without a socket
+ * until a rebind binds one again: UP).
  *
- * Return: 0, -ENETDOWN if not bound, or the errno of the bind.
+ * Return: 0, -ENETDOWN if the device is down, or the errno of the bind.
  */
 int __teredo_socket_rebind(struct teredo_dev *td, bool force)
 {
@@ -128,9 +129,11 @@ int __teredo_socket_rebind(struct teredo_dev *td, bool force)
 	int err;
 
 	lockdep_assert_held(&td->lock);
+	if (!td->open)
+		return -ENETDOWN;
 	old = rcu_dereference_protected(td->sock, lockdep_is_held(&td->lock));
 	if (!old)
-		return -ENETDOWN;
+		return teredo_socket_open(td);
 
 	if (port && port == teredo_sock_port(old)) {
 		if (!force)

@@ -68,7 +68,7 @@ static ssize_t port_store(struct device *d, struct device_attribute *attr,
 	mutex_lock(&td->lock);
 	old = td->cfg_port;
 	td->cfg_port = val;
-	if (rcu_access_pointer(td->sock) && val != td->pub.port) {
+	if (td->open && val != td->pub.port) {
 		err = __teredo_socket_rebind(td, false);
 		if (err)
 			td->cfg_port = old;
