@@ -20,7 +20,7 @@
  *
  * c->lock (a BH spinlock) guards what the receive path shares with the
  * state machine: running, the nonce and server of the outstanding RS, the
- * advertisement handed over, and the events. The fast paths read c->self
+ * advertisement handed over, the NAT probes' answers, and the events. The fast paths read c->self
  * under a seqlock.
  */
 
