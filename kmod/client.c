@@ -245,17 +245,22 @@ static void teredo_client_send_rs_secondary(struct teredo_client *c)
 				htons(TEREDO_SERVER_PORT), NULL);
 }
 
-/* Forget the NAT probes (c->work, or stopped) */
-static void teredo_client_probe_reset(struct teredo_client *c)
+/* Forget the NAT probes; c->lock held, from c->work or with it stopped */
+static void teredo_client_probe_reset_locked(struct teredo_client *c)
 {
-	spin_lock_bh(&c->lock);
 	c->cone_sent = false;
 	c->cone_seen = false;
 	c->sec_sent = false;
 	c->sec_ready = false;
 	c->probe_wait = false;
-	spin_unlock_bh(&c->lock);
 	c->phase = TEREDO_PROBE_IDLE;
+}
+
+static void teredo_client_probe_reset(struct teredo_client *c)
+{
+	spin_lock_bh(&c->lock);
+	teredo_client_probe_reset_locked(c);
+	spin_unlock_bh(&c->lock);
 }
 
 /* Our IPv4 source toward @server now, 0 if there is no route. */
@@ -305,8 +310,8 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 	spin_lock_bh(&c->lock);
 	c->rs_sent = false;
 	c->ra_ready = false;
+	teredo_client_probe_reset_locked(c);
 	spin_unlock_bh(&c->lock);
-	teredo_client_probe_reset(c);
 	if (was_up) {
 		teredo_client_set_self(c, false);
 		teredo_addrconf_set(&c->ac, NULL);
@@ -677,14 +682,9 @@ void teredo_client_start(struct teredo_dev *td)
 	spin_lock_bh(&c->lock);
 	/* The work's own state, set before running lets it run */
 	c->state = TEREDO_ST_QUALIFYING;
-	c->phase = TEREDO_PROBE_IDLE;
 	c->tries = 0;
 	c->events = 0;
-	c->cone_sent = false;
-	c->cone_seen = false;
-	c->sec_sent = false;
-	c->sec_ready = false;
-	c->probe_wait = false;
+	teredo_client_probe_reset_locked(c);
 	c->running = true;
 	mod_delayed_work(system_wq, &c->work, 0);
 	spin_unlock_bh(&c->lock);
