@@ -57,3 +57,17 @@ expect_write_fails() {
 		port_fail "writing '$2' to $1 succeeded"
 	fi
 }
+
+# port_fixed_dev PORT: teredo.ko loaded, teredo0 in cl1 (which must
+# exist) up on fixed port PORT, its server 192.0.2.1 (which never answers)
+port_fixed_dev() {
+	local sys=$PORT_SYS
+
+	modprobe teredo || port_fail "modprobe teredo"
+	ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
+	ip netns exec cl1 sh -c "echo 192.0.2.1 >$sys/server && echo $1 >$sys/port" ||
+		port_fail "server, port attributes"
+	ip -n cl1 link set teredo0 up || port_fail "link up"
+	[ "$(ip netns exec cl1 cat "$sys/port")" = "$1" ] ||
+		port_fail "port not $1"
+}

@@ -20,12 +20,7 @@ cl() { ip netns exec cl1 "$@"; }
 rebind() { cl bash -c "echo 1 >$SYS/rebind" 2>&1; }
 
 e2e_ns_add cl1
-modprobe teredo || port_fail "modprobe teredo"
-ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
-cl sh -c "echo 192.0.2.1 >$SYS/server && echo $PORT >$SYS/port" ||
-	port_fail "server, port attributes"
-ip -n cl1 link set teredo0 up || port_fail "link up"
-[ "$(cl cat $SYS/port)" = "$PORT" ] || port_fail "port not $PORT"
+port_fixed_dev "$PORT"
 
 # The thief: binds the port as soon as it is free, holds it until told.
 cl taskset -c 0 python3 -c '

@@ -24,12 +24,7 @@ REBINDS=100
 
 e2e_topology
 e2e_nat 1 masquerade
-modprobe teredo || port_fail "modprobe teredo"
-ip -n cl1 link add teredo0 type teredo || port_fail "ip link add"
-cl sh -c "echo 192.0.2.1 >$SYS/server && echo $PORT >$SYS/port" ||
-	port_fail "server, port attributes"
-ip -n cl1 link set teredo0 up || port_fail "link up"
-[ "$(attr port)" = "$PORT" ] || port_fail "port $(attr port), not $PORT"
+port_fixed_dev "$PORT"
 stress_lan
 
 # storm_half COUNT FIRST CPU: one of two storms side by side (stress_halves)
