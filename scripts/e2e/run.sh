@@ -8,7 +8,8 @@
 # Prints "PASS e2e/NAME" or "FAIL e2e/NAME" per test (a failing test's
 # output above its line), then "N passed, N failed". A kernel report in
 # dmesg during a test fails that test, and so does, on a kernel with
-# kmemleak, an object the test leaked (cleared before, two scans after).
+# kmemleak, an object the test leaked (one scan after each test: a
+# test's result line waits for the scan after the next test).
 #
 # E2E_KERNEL: debug (the default: scripts/kernel.sh's KASAN/UBSAN/kmemleak/
 # lockdep kernel) or stock (Debian's, what users run). E2E_TIMEOUT: seconds
@@ -66,6 +67,8 @@ fi
 shift
 per_test=$E2E_TIMEOUT
 kmemleak=$here/../kmemleak.sh
+# the rig's self-test (scripts/check.sh) runs tests of its own
+tdir=${E2E_TESTS:-$here}
 . "$here/netns.sh"
 kl=
 [ -e /sys/kernel/debug/kmemleak ] && kl=", kmemleak scan per test"
@@ -85,7 +88,7 @@ runnable() {
 
 tests=()
 if [ $# -eq 0 ]; then
-	for t in "$here"/test-*.sh; do
+	for t in "$tdir"/test-*.sh; do
 		if runnable "$t"; then
 			tests+=("$t")
 		else
@@ -96,7 +99,7 @@ else
 	for a in "$@"; do
 		a=${a#test-}
 		a=${a%.sh}
-		for t in "$here"/test-$a.sh; do
+		for t in "$tdir"/test-$a.sh; do
 			[ -e "$t" ] && tests+=("$t")
 		done
 	done
@@ -116,10 +119,50 @@ fi
 
 passed=0
 failed=0
+scan_secs=0
+
+# One kmemleak scan after each test, not two: a test's leaks show in the
+# scan after the next test (kmemleak.sh), so each test's result waits for
+# that scan; the last one gets a scan of its own. The scan before the
+# first test lets the one after it tell the boot's leaks apart, which are
+# forgotten as a clear before the run would.
+leak_scan() {	# leak_scan: one scan; its report in $leaks
+	local t0=$SECONDS
+
+	leaks=$("$kmemleak" scan)
+	"$kmemleak" clear
+	scan_secs=$((scan_secs + SECONDS - t0))
+}
+
+# finish: the result of the test in p_* (run before the last leak scan)
+finish() {
+	[ -z "$p_name" ] && return
+	if [ "$p_rc" = 0 ] && [ -z "$p_report" ] && [ -z "$leaks" ]; then
+		passed=$((passed + 1))
+		[ -n "${E2E_VERBOSE:-}" ] && grep '^# ' "$p_log" | sed 's/^/    /'
+		echo "PASS e2e/$p_name (${p_secs}s)"
+	else
+		failed=$((failed + 1))
+		sed 's/^/    /' "$p_log"
+		[ "$p_rc" = 124 ] && echo "    timed out after ${p_bound}s"
+		[ -n "$p_left" ] && echo "    left behind: netns" $p_left
+		if [ -n "$p_report" ]; then
+			echo "    kernel report during the test:"
+			echo "$p_report" | sed 's/^/    /' | head -n 80
+		fi
+		[ -n "$leaks" ] && echo "$leaks" | sed 's/^/    /'
+		echo "FAIL e2e/$p_name (${p_secs}s, status $p_rc)"
+	fi
+	rm -f "$p_log"
+	p_name=
+}
+
+p_name=
+leak_scan
+ended=$SECONDS
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	name=${name#test-}
-	"$kmemleak" clear
 	before=$(dmesg | grep -cE "$KTEREDO_REPORTS")
 	dmesg_lines=$(dmesg | wc -l)
 	log=$(mktemp)
@@ -129,6 +172,9 @@ for t in "${tests[@]}"; do
 	rc=$?
 	secs=$(($(date +%s) - start))
 	after=$(dmesg | grep -cE "$KTEREDO_REPORTS")
+	report=
+	[ "$after" != "$before" ] &&
+		report=$(dmesg | tail -n +"$((dmesg_lines + 1))")
 	# A test cut by its bound may not have finished its own cleanup:
 	# what it left (namespaces, their processes, modules) would fail
 	# every test after it.
@@ -138,27 +184,19 @@ for t in "${tests[@]}"; do
 		 nf_conntrack_teredo teredo; do
 		rmmod "$m" 2>/dev/null
 	done
-	leaks=$("$kmemleak" check)
-	if [ "$rc" = 0 ] && [ "$after" = "$before" ] && [ -z "$leaks" ]; then
-		passed=$((passed + 1))
-		[ -n "${E2E_VERBOSE:-}" ] && grep '^# ' "$log" | sed 's/^/    /'
-		echo "PASS e2e/$name (${secs}s)"
-	else
-		failed=$((failed + 1))
-		sed 's/^/    /' "$log"
-		[ "$rc" = 124 ] && echo "    timed out after ${bound}s"
-		[ -n "$left" ] && echo "    left behind: netns" $left
-		if [ "$after" != "$before" ]; then
-			echo "    kernel report during the test:"
-			dmesg | tail -n +"$((dmesg_lines + 1))" | sed 's/^/    /' |
-				head -n 80
-		fi
-		if [ -n "$leaks" ]; then
-			echo "$leaks" | sed 's/^/    /'
-		fi
-		echo "FAIL e2e/$name (${secs}s, status $rc)"
-	fi
-	rm -f "$log"
+	# what the test before this one left is 5 s old by now
+	wait=$((ended + 6 - SECONDS))
+	[ "$wait" -gt 0 ] && sleep "$wait"
+	leak_scan
+	ended=$SECONDS
+	finish
+	p_name=$name p_log=$log p_rc=$rc p_secs=$secs p_bound=$bound
+	p_left=$left p_report=$report
 done
+sleep 6
+leak_scan
+finish
+[ -e /sys/kernel/debug/kmemleak ] &&
+	echo "# e2e: kmemleak scans took ${scan_secs}s"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
