@@ -64,6 +64,7 @@ struct teredo_dev {
 	struct mutex lock;		/* sock, open and cfg_*, see above */
 	struct socket __rcu *sock;
 	bool open;			/* between ndo_open and ndo_stop */
+	atomic_t retiring;		/* sockets closing, socket.c */
 	__be32 cfg_server;		/* 0 = none configured */
 	u16 cfg_port;			/* 0 = ephemeral */
 	u32 cfg_fwmark;

@@ -16,6 +16,7 @@
 
 #include "device.h"
 #include "params.h"
+#include "socket.h"
 
 static char *server;
 module_param(server, charp, 0444);
@@ -58,9 +59,12 @@ static int __init teredo_init(void)
 		}
 	}
 
-	err = register_pernet_device(&teredo_net_ops);
+	err = teredo_socket_init();
 	if (err)
 		return err;
+	err = register_pernet_device(&teredo_net_ops);
+	if (err)
+		goto err_socket;
 	err = teredo_device_init();
 	if (err)
 		goto err_pernet;
@@ -78,6 +82,8 @@ err_device:
 	teredo_device_exit();
 err_pernet:
 	unregister_pernet_device(&teredo_net_ops);
+err_socket:
+	teredo_socket_exit();
 	return err;
 }
 
@@ -87,6 +93,7 @@ static void __exit teredo_exit(void)
 	unregister_pernet_device(&teredo_net_ops);
 	/* peers (and their route caches) are freed by call_rcu() */
 	rcu_barrier();
+	teredo_socket_exit();
 	pr_info("unloaded\n");
 }
 

@@ -6,11 +6,21 @@
  * The socket pointer is published with RCU for the fast paths; opening,
  * closing and rebinding happen under td->lock and publish the resulting
  * port (port.c), so the port seen by everybody is always the one bound.
+ *
+ * A socket a rebind replaced is closed a grace period later by a work
+ * item, not by the rebind: the rebind holds td->lock (and the client's
+ * work waits for it), and a grace period takes minutes on a debug kernel
+ * under a packet storm. teredo_socket_close() waits for those, so @td
+ * outlives all its sockets.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <net/inet_sock.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
@@ -21,7 +31,20 @@
 #include "receive.h"
 #include "socket.h"
 
-static struct socket *teredo_sock_create(struct teredo_dev *td, u16 port)
+static struct workqueue_struct *teredo_retire_wq;
+
+struct teredo_retired {
+	struct rcu_work rwork;
+	struct teredo_dev *td;
+	struct socket *sock;
+};
+
+static void teredo_sock_wait_retired(struct teredo_dev *td)
+{
+	wait_var_event(&td->retiring, !atomic_read(&td->retiring));
+}
+
+static struct socket *__teredo_sock_create(struct teredo_dev *td, u16 port)
 {
 	struct udp_port_cfg cfg = {
 		.family = AF_INET,
@@ -46,6 +69,18 @@ static struct socket *teredo_sock_create(struct teredo_dev *td, u16 port)
 	return sock;
 }
 
+static struct socket *teredo_sock_create(struct teredo_dev *td, u16 port)
+{
+	struct socket *sock = __teredo_sock_create(td, port);
+
+	/* A fixed port may be held by one of our own sockets, retiring. */
+	if (sock == ERR_PTR(-EADDRINUSE) && atomic_read(&td->retiring)) {
+		teredo_sock_wait_retired(td);
+		sock = __teredo_sock_create(td, port);
+	}
+	return sock;
+}
+
 static u16 teredo_sock_port(struct socket *sock)
 {
 	return ntohs(inet_sk(sock->sk)->inet_sport);
@@ -63,6 +98,36 @@ static void teredo_sock_release(struct teredo_dev *td, struct socket *sock)
 	synchronize_net();
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	sock_release(sock);
+}
+
+static void teredo_retire_work(struct work_struct *work)
+{
+	struct teredo_retired *r = container_of(to_rcu_work(work),
+						struct teredo_retired, rwork);
+	struct teredo_dev *td = r->td;
+
+	/* A grace period has passed: no fast path still sees the socket. */
+	kernel_sock_shutdown(r->sock, SHUT_RDWR);
+	sock_release(r->sock);
+	kfree(r);
+	if (atomic_dec_and_test(&td->retiring))
+		wake_up_var(&td->retiring);
+}
+
+/* Close a socket no longer published, a grace period from now. */
+static void teredo_sock_retire(struct teredo_dev *td, struct socket *sock)
+{
+	struct teredo_retired *r = kmalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r) {
+		teredo_sock_release(td, sock);
+		return;
+	}
+	r->td = td;
+	r->sock = sock;
+	INIT_RCU_WORK(&r->rwork, teredo_retire_work);
+	atomic_inc(&td->retiring);
+	queue_rcu_work(teredo_retire_wq, &r->rwork);
 }
 
 /**
@@ -88,10 +153,13 @@ int teredo_socket_open(struct teredo_dev *td)
 	teredo_pub_set_port(&td->pub, teredo_sock_port(sock));
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_socket_open);
 
 /**
  * teredo_socket_close() - close the socket, then publish that it is gone
  * @td: the device, td->lock held
+ *
+ * Also waits for the sockets rebinds replaced: none is left open on @td.
  */
 void teredo_socket_close(struct teredo_dev *td)
 {
@@ -99,26 +167,32 @@ void teredo_socket_close(struct teredo_dev *td)
 
 	lockdep_assert_held(&td->lock);
 	sock = rcu_dereference_protected(td->sock, lockdep_is_held(&td->lock));
+	if (sock) {
+		RCU_INIT_POINTER(td->sock, NULL);
+		teredo_sock_release(td, sock);
+	}
+	/* even with no socket: a fixed-port rebind may have lost the port */
+	teredo_sock_wait_retired(td);
 	if (!sock)
 		return;
-	RCU_INIT_POINTER(td->sock, NULL);
-	teredo_sock_release(td, sock);
 	/* A reader that found the socket before it was unhashed has @td. */
 	synchronize_net();
 	teredo_pub_set_port(&td->pub, 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(teredo_socket_close);
 
 /**
  * __teredo_socket_rebind() - move to a new socket
  * @td: the device, td->lock held
  * @force: rebind even if the configured port is the one bound
  *
- * The new socket is bound before the old one is closed, so an ephemeral
- * configuration always yields a new port and a failure leaves the old
- * socket in place. A fixed port equal to the bound one can only be
- * reopened after the close: the port does not change, so no event, unless
- * the reopen fails (then DOWN, and the device stays up without a socket
- * until a rebind binds one again: UP).
+ * The new socket is bound before the old one is closed (a grace period
+ * later, without waiting for it), so an ephemeral configuration always
+ * yields a new port and a failure leaves the old socket in place. A fixed
+ * port equal to the bound one can only be reopened after the close: the
+ * port does not change, so no event, unless the reopen fails (then DOWN,
+ * and the device stays up without a socket until a rebind binds one
+ * again: UP).
  *
  * Return: 0, -ENETDOWN if the device is down, or the errno of the bind.
  */
@@ -156,10 +230,11 @@ int __teredo_socket_rebind(struct teredo_dev *td, bool force)
 	if (IS_ERR(sock))
 		return PTR_ERR(sock);
 	rcu_assign_pointer(td->sock, sock);
-	teredo_sock_release(td, old);
+	teredo_sock_retire(td, old);
 	teredo_pub_set_port(&td->pub, teredo_sock_port(sock));
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(__teredo_socket_rebind);
 
 /**
  * teredo_socket_rebind() - move to a new port (rebind attribute, client)
@@ -179,4 +254,18 @@ int teredo_socket_rebind(struct teredo_dev *td)
 	err = __teredo_socket_rebind(td, true);
 	mutex_unlock(&td->lock);
 	return err;
+}
+
+int __init teredo_socket_init(void)
+{
+	teredo_retire_wq = alloc_workqueue("teredo_retire", 0, 0);
+	return teredo_retire_wq ? 0 : -ENOMEM;
+}
+
+/* After the last device: their sockets are closed, the work may still
+ * be returning.
+ */
+void teredo_socket_exit(void)
+{
+	destroy_workqueue(teredo_retire_wq);
 }

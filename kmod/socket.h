@@ -14,5 +14,7 @@ int teredo_socket_open(struct teredo_dev *td);
 void teredo_socket_close(struct teredo_dev *td);
 int __teredo_socket_rebind(struct teredo_dev *td, bool force);
 int teredo_socket_rebind(struct teredo_dev *td);
+int teredo_socket_init(void);
+void teredo_socket_exit(void);
 
 #endif /* _TEREDO_SOCKET_H */
