@@ -97,6 +97,7 @@ struct teredo_client {
 	/* The state machine's own (c->work only, or stopped) */
 	enum teredo_state state;	/* QUALIFYING, QUALIFIED, OFFLINE */
 	unsigned int tries;		/* unanswered RS in a row */
+	bool silence_logged;		/* this outage of the server's */
 	struct teredo_addr_info info;
 	struct in6_addr addr;
 	__be32 local_ip;
@@ -317,7 +318,13 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 		teredo_addrconf_set(&c->ac, NULL);
 		netdev_info(td->dev, "lost %pI6c%s\n", &c->addr,
 			    offline ? ": no answer from the server" : "");
+	} else if (offline && !c->silence_logged) {
+		/* once an outage, as Miredo: the retries say nothing */
+		netdev_info(td->dev, "no answer from the server %pI4\n",
+			    &c->server);
 	}
+	if (offline)
+		c->silence_logged = true;
 	teredo_peers_flush(td);		/* they knew the old address */
 	c->state = offline ? TEREDO_ST_OFFLINE : TEREDO_ST_QUALIFYING;
 	teredo_publish_mapping(td, 0, 0, 0, TEREDO_NAT_UNKNOWN, 0, 0);
@@ -372,6 +379,7 @@ static void teredo_client_qualify(struct teredo_client *c,
 	c->addr = addr;
 	c->local_ip = c->pending_local;
 	c->tries = 0;
+	c->silence_logged = false;
 	c->state = TEREDO_ST_QUALIFIED;
 	teredo_peers_flush(td);		/* a new address: trust starts over */
 	teredo_client_set_self(c, true);
@@ -463,6 +471,8 @@ static void teredo_client_work(struct work_struct *w)
 	spin_unlock_bh(&c->lock);
 
 	if (events & TEREDO_EV_RECONF) {
+		/* another server, or another port: a new outage if silent */
+		c->silence_logged = false;
 		teredo_client_lose(c, false, false);
 	} else if (c->phase != TEREDO_PROBE_IDLE) {
 		teredo_client_probe(c);
@@ -683,6 +693,7 @@ void teredo_client_start(struct teredo_dev *td)
 	/* The work's own state, set before running lets it run */
 	c->state = TEREDO_ST_QUALIFYING;
 	c->tries = 0;
+	c->silence_logged = false;
 	c->events = 0;
 	teredo_client_probe_reset_locked(c);
 	c->running = true;

@@ -331,6 +331,9 @@ static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
 	mutex_unlock(&td->lock);
 	if (!err && (data[IFLA_TEREDO_PORT] || data[IFLA_TEREDO_SERVER]))
 		teredo_client_reconfigure(td);
+	/* another mark may route from another address, as in sysfs.c */
+	else if (!err && data[IFLA_TEREDO_FWMARK])
+		teredo_client_local_changed(td);
 	if (!err && data[IFLA_TEREDO_DEFAULT_ROUTE])
 		teredo_client_route_changed(td);
 	return err;

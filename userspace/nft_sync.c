@@ -203,7 +203,8 @@ int teredoctl_nft_sync(int argc, char **argv)
 {
 	struct nft_sync s = { .family = "inet", .missing = -1, .last = -2 };
 	struct mnl_socket *nl = NULL;
-	int interval = 30, opt, fd = -1, rc = 0;
+	int opt, fd = -1, rc = 0;
+	long interval = 30;
 	bool once = false;
 
 	optind = 1;
@@ -218,9 +219,15 @@ int teredoctl_nft_sync(int argc, char **argv)
 		case 's':
 			s.set = optarg;
 			break;
-		case 'i':
-			interval = atoi(optarg);
+		case 'i': {
+			char *end;
+
+			errno = 0;
+			interval = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end)
+				goto usage;
 			break;
+		}
 		case '1':
 			once = true;
 			break;
@@ -252,7 +259,7 @@ int teredoctl_nft_sync(int argc, char **argv)
 	nl = monitor_open();
 	if (!nl)
 		fprintf(stderr,
-			"nft-sync: no nftables monitor (%m), re-checking every %d s\n",
+			"nft-sync: no nftables monitor (%m), re-checking every %ld s\n",
 			interval);
 	for (;;) {
 		struct pollfd pfd[2];
@@ -272,7 +279,7 @@ int teredoctl_nft_sync(int argc, char **argv)
 			pfd[n].events = POLLIN;
 			n++;
 		}
-		r = poll(pfd, n, interval * 1000);
+		r = poll(pfd, n, (int)interval * 1000);
 		if (r < 0 && errno != EINTR) {
 			fprintf(stderr, "nft-sync: poll: %m\n");
 			rc = 1;

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * teredoctl: look at and poke the kteredo client through sysfs.
+ * teredoctl: set up, look at and poke the kteredo client.
  *
+ *   teredoctl add DEV [SETTING VALUE]...   create a device (link.c)
+ *   teredoctl set DEV SETTING VALUE...     change its settings (link.c)
+ *   teredoctl del DEV                      delete it (link.c)
  *   teredoctl status [-j] [DEV]   state, port, addresses (-j: JSON)
- *   teredoctl watch [DEV]         one line per port change, until killed
+ *   teredoctl watch [DEV]         one line per port or state change,
+ *                                 until killed
  *   teredoctl rebind [DEV]        move the client to a new port
  *   teredoctl nft-sync -t TABLE -s SET [DEV]   keep an nft set equal to
  *                                 the port (nft_sync.c)
  *
  * DEV defaults to the first net device that has a teredo/ directory.
- * Everything comes from /sys/class/net/DEV/teredo/ (SYSFS_NET overrides
- * /sys/class/net, for tests).
+ * add, set and del speak rtnetlink; the rest comes from
+ * /sys/class/net/DEV/teredo/ (SYSFS_NET overrides /sys/class/net, for
+ * tests).
  */
 
 #define _GNU_SOURCE
@@ -36,11 +41,17 @@ static const char *sysfs_net = "/sys/class/net";
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: teredoctl status [-j] [DEV]\n"
+		"usage: teredoctl add DEV [SETTING VALUE]...\n"
+		"       teredoctl set DEV SETTING VALUE...\n"
+		"       teredoctl del DEV\n"
+		"       teredoctl status [-j] [DEV]\n"
 		"       teredoctl watch [DEV]\n"
 		"       teredoctl rebind [DEV]\n"
 		"       teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]\n"
-		"       teredoctl --help | --version\n");
+		"       teredoctl --help | --version\n"
+		"SETTING: server ADDRESS|NAME, port N, fwmark N, refresh SECONDS,\n"
+		"         restart SECONDS, default-route on|off, max-peers N,\n"
+		"         peer-queue BYTES\n");
 }
 
 static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
@@ -245,6 +256,10 @@ static int cmd_status(int argc, char **argv)
 	print_drops(dev, json);
 	if (json)
 		printf("}\n");
+	/* as systemctl is-active: 3 for "up but not in service" */
+	if (read_attr(dev, "state", val, sizeof(val)) ||
+	    strcmp(val, "qualified"))
+		return 3;
 	return 0;
 }
 
@@ -258,16 +273,51 @@ static void print_port(const char *dev, int err, const char *val)
 		printf("%s port error %s\n", dev, strerror(-err));
 }
 
+/* One pollable sysfs file of watch, and what it said last. */
+struct watched {
+	const char *attr;
+	int fd;
+	int err;		/* of the last read, 1 before the first */
+	char last[64];
+};
+
+/* Reads @w again; prints a line if it changed. Returns -ENODEV if gone. */
+static int watch_read(const char *dev, struct watched *w)
+{
+	char val[64];
+	int err;
+
+	err = read_fd(w->fd, val, sizeof(val));
+	if (err == -ENODEV || err == -ENOENT)
+		return -ENODEV;
+	if (err == w->err && (err || !strcmp(val, w->last)))
+		return 0;
+	if (!strcmp(w->attr, "port"))
+		print_port(dev, err, val);
+	else if (!err)
+		printf("%s %s %s\n", dev, w->attr, val);
+	else
+		printf("%s %s error %s\n", dev, w->attr, strerror(-err));
+	w->err = err;
+	snprintf(w->last, sizeof(w->last), "%s", err ? "" : val);
+	return 0;
+}
+
 /*
- * sysfs_notify() on "port" wakes poll() with POLLPRI|POLLERR; the value is
- * then read again from offset 0 (a sysfs attribute only rearms on read).
- * Changes closer together than one wake-up are reported as the last one.
+ * sysfs_notify() on "port" or "state" wakes poll() with POLLPRI|POLLERR;
+ * the value is then read again from offset 0 (a sysfs attribute only
+ * rearms on read). Changes closer together than one wake-up are reported
+ * as the last one.
  */
 static int cmd_watch(int argc, char **argv)
 {
-	char dev[NAME_MAX + 1], path[PATH_MAX], val[64], last[64] = "";
-	int fd, err, last_err = 1;
-	struct pollfd pfd;
+	struct watched w[] = {
+		{ .attr = "port", .fd = -1, .err = 1 },
+		{ .attr = "state", .fd = -1, .err = 1 },
+	};
+	char dev[NAME_MAX + 1], path[PATH_MAX];
+	struct pollfd pfd[2];
+	int i, rc = 1;
 
 	if (argc > 2) {
 		usage(stderr);
@@ -275,41 +325,45 @@ static int cmd_watch(int argc, char **argv)
 	}
 	if (find_dev(argc == 2 ? argv[1] : NULL, dev, sizeof(dev)))
 		return 1;
-	if (attr_path(path, sizeof(path), dev, "port"))
-		return 1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "teredoctl: %s: %s\n", path, strerror(errno));
-		return 1;
+	for (i = 0; i < 2; i++) {
+		if (attr_path(path, sizeof(path), dev, w[i].attr))
+			goto out;
+		w[i].fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (w[i].fd < 0) {
+			fprintf(stderr, "teredoctl: %s: %s\n", path,
+				strerror(errno));
+			goto out;
+		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
-		err = read_fd(fd, val, sizeof(val));
-		if (err == -ENODEV || err == -ENOENT) {
-			printf("%s gone\n", dev);
-			break;
+		for (i = 0; i < 2; i++) {
+			if (watch_read(dev, &w[i]) == -ENODEV) {
+				printf("%s gone\n", dev);
+				rc = 0;
+				goto out;
+			}
+			pfd[i].fd = w[i].fd;
+			pfd[i].events = POLLPRI | POLLERR;
+			pfd[i].revents = 0;
 		}
-		if (err != last_err || (!err && strcmp(val, last))) {
-			print_port(dev, err, val);
-			last_err = err;
-			snprintf(last, sizeof(last), "%s", err ? "" : val);
-		}
-		pfd.fd = fd;
-		pfd.events = POLLPRI | POLLERR;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, -1) < 0) {
+		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "teredoctl: poll: %s\n",
 				strerror(errno));
-			close(fd);
-			return 1;
+			goto out;
 		}
-		if (pfd.revents & POLLNVAL)
+		if ((pfd[0].revents | pfd[1].revents) & POLLNVAL) {
+			rc = 0;
 			break;
+		}
 	}
-	close(fd);
-	return 0;
+out:
+	for (i = 0; i < 2; i++)
+		if (w[i].fd >= 0)
+			close(w[i].fd);
+	return rc;
 }
 
 static int cmd_rebind(int argc, char **argv)
@@ -337,7 +391,18 @@ static int cmd_rebind(int argc, char **argv)
 	return 0;
 }
 
-/* for nft_sync.c */
+/* for nft_sync.c and link.c */
+void teredoctl_usage(FILE *f)
+{
+	usage(f);
+}
+
+int teredoctl_read_attr(const char *dev, const char *attr, char *buf,
+			size_t len)
+{
+	return read_attr(dev, attr, buf, len);
+}
+
 int teredoctl_attr_path(char *buf, size_t len, const char *dev,
 			const char *attr)
 {
@@ -364,6 +429,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "add"))
+		return teredoctl_add(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "set"))
+		return teredoctl_set(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "del"))
+		return teredoctl_del(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "watch"))
@@ -380,6 +451,7 @@ int main(int argc, char **argv)
 		printf("teredoctl %s\n", TEREDOCTL_VERSION);
 		return 0;
 	}
+	fprintf(stderr, "teredoctl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -32,6 +32,14 @@ echo "$out" | grep -q "table inet teredo_fw or its set nope is missing" ||
 	port_fail "no clear message for a missing set: $out"
 log "missing set: $out"
 
+# -i: a whole number of seconds in 1..86400, else a usage error (status 2)
+for i in 5x 0 86401 4294967301 ""; do
+	fw "$TEREDOCTL" nft-sync -1 -i "$i" -t teredo_fw -s teredo_port \
+		teredo0 >/dev/null 2>&1
+	rc=$?
+	[ "$rc" = 2 ] || port_fail "nft-sync -i '$i': status $rc, want 2"
+done
+
 fw "$TEREDOCTL" nft-sync -i 600 -t teredo_fw -s teredo_port teredo0 \
 	>"$LOG" 2>&1 &
 e2e_wait 10 set_is "$port" || port_fail "set not filled with $port: $(cat "$LOG")"

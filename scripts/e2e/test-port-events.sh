@@ -5,7 +5,7 @@
 # change, rebind (ephemeral and fixed), down and up, starting with the
 # initial event; the softirq getter after each; one uevent per change with
 # TEREDO_PORT/TEREDO_OLD_PORT/TEREDO_STATE; `teredoctl watch` output for
-# the same changes.
+# the same changes (its port lines, and its state lines over down and up).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 bg=""
@@ -120,10 +120,15 @@ if [ "$ue" != "$want_ue" ]; then
 fi
 
 want_w=$(printf '%s\n' "${watch[@]}")
-if [ "$(cat "$E2E_TMP/watch.out")" != "$want_w" ]; then
+if [ "$(grep ' port ' "$E2E_TMP/watch.out")" != "$want_w" ]; then
 	echo "--- expected watch"; echo "$want_w"
-	port_fail "teredoctl watch output differs"
+	port_fail "teredoctl watch port lines differ"
 fi
+# and the state: off while down, qualifying once up again
+after_off=$(grep ' state ' "$E2E_TMP/watch.out" |
+	grep -A1 '^teredo0 state off$' | tail -n 1)
+[ "$after_off" = "teredo0 state qualifying" ] ||
+	port_fail "teredoctl watch: no 'state off' then 'state qualifying'"
 log "teredoctl watch:"
 sed 's/^/#   /' "$E2E_TMP/watch.out"
 
