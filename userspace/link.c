@@ -208,8 +208,15 @@ static int talk(struct nlmsghdr *nlh, const char *what, const char *dev)
 		err = 0;
 		goto out;
 	}
-	if (r->nlmsg_flags & NLM_F_ACK_TLVS)
-		mnl_attr_parse(r, sizeof(*e), ack_attr_cb, &msg);
+	if (r->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* after our request's header, or after all of it if not capped */
+		size_t off = sizeof(*e);
+
+		if (!(r->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		if (off <= mnl_nlmsg_get_payload_len(r))
+			mnl_attr_parse(r, off, ack_attr_cb, &msg);
+	}
 	fprintf(stderr, "teredoctl: %s %s: %s%s%s\n", what, dev,
 		strerror(-e->error), msg ? ": " : "", msg ? msg : "");
 out:
