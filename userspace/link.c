@@ -284,23 +284,17 @@ int teredoctl_set(int argc, char **argv)
 
 int teredoctl_del(int argc, char **argv)
 {
-	char buf[NL_BUF];
+	char buf[NL_BUF], dev[IFNAMSIZ];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	char kind[64];
 
 	if (argc != 2) {
 		teredoctl_usage(stderr);
 		return 2;
 	}
-	if (check_dev(argv[1]))
-		return 2;
 	/* only a teredo device: del is not a general ip link del */
-	if (teredoctl_read_attr(argv[1], "state", kind, sizeof(kind))) {
-		fprintf(stderr, "teredoctl: del %s: not a teredo device\n",
-			argv[1]);
+	if (teredoctl_find_dev(argv[1], dev, sizeof(dev)))
 		return 1;
-	}
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_DELLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;

@@ -397,12 +397,6 @@ void teredoctl_usage(FILE *f)
 	usage(f);
 }
 
-int teredoctl_read_attr(const char *dev, const char *attr, char *buf,
-			size_t len)
-{
-	return read_attr(dev, attr, buf, len);
-}
-
 int teredoctl_attr_path(char *buf, size_t len, const char *dev,
 			const char *attr)
 {

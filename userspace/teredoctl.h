@@ -12,8 +12,6 @@ int teredoctl_attr_path(char *buf, size_t len, const char *dev,
 			const char *attr);
 int teredoctl_read_fd(int fd, char *buf, size_t len);
 int teredoctl_find_dev(const char *want, char *dev, size_t len);
-int teredoctl_read_attr(const char *dev, const char *attr, char *buf,
-			size_t len);
 void teredoctl_usage(FILE *f);
 int teredoctl_nft_sync(int argc, char **argv);
 int teredoctl_add(int argc, char **argv);

@@ -89,7 +89,7 @@ e2e_wait 30 state_is qualified || port_fail "not qualified again on 40400"
 log "set: port 40400, fwmark 0x20, qualified again"
 
 # del refuses what is not a teredo device, then removes ours
-refused 1 "teredoctl: del lo: not a teredo device" del lo
+refused 1 "teredoctl: lo is not a teredo device" del lo
 ctl del teredo0 || port_fail "teredoctl del"
 ! cl ip link show teredo0 2>/dev/null || port_fail "teredo0 still there"
 log "del"
