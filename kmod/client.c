@@ -315,6 +315,7 @@ static void teredo_client_lose(struct teredo_client *c, bool offline,
 	spin_unlock_bh(&c->lock);
 	if (was_up) {
 		teredo_client_set_self(c, false);
+		teredo_disc_kick(td);	/* stop listening */
 		teredo_addrconf_set(&c->ac, NULL);
 		netdev_info(td->dev, "lost %pI6c%s\n", &c->addr,
 			    offline ? ": no answer from the server" : "");
@@ -387,6 +388,7 @@ static void teredo_client_qualify(struct teredo_client *c,
 	teredo_publish_mapping(td, info.server, info.mapped_ip,
 			       info.mapped_port, nat, nat_flags, 0);
 	teredo_publish_state(td, TEREDO_ST_QUALIFIED, &addr);
+	teredo_disc_kick(td);		/* listen and announce */
 	netdev_info(td->dev,
 		    "qualified: %pI6c (server %pI4, mapped %pI4:%u, NAT %s)\n",
 		    &addr, &info.server, &info.mapped_ip,

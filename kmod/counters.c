@@ -37,6 +37,7 @@ const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_BUBBLE_LIMIT]	= "bubble_limit",
 	[TEREDO_DROP_PROBE_LIMIT]	= "probe_limit",
 	[TEREDO_DROP_ECN]		= "ecn",
+	[TEREDO_DROP_NOT_ONLINK]	= "not_onlink",
 };
 
 /**

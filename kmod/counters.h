@@ -42,6 +42,7 @@ enum teredo_drop_reason {
 	TEREDO_DROP_BUBBLE_LIMIT,	/* not sent: 4 per 300 s to that peer */
 	TEREDO_DROP_PROBE_LIMIT,	/* not sent: the device's probe rate */
 	TEREDO_DROP_ECN,		/* rx: CE outside, not-ECT inside (RFC 6040) */
+	TEREDO_DROP_NOT_ONLINK,		/* rx: discovery, not from a neighbour */
 	__TEREDO_DROP_MAX
 };
 

@@ -84,6 +84,8 @@ static void teredo_dev_uninit(struct net_device *dev)
 	struct teredo_dev *td = netdev_priv(dev);
 
 	teredo_pub_detach(&td->pub);
+	/* a kick while down may have queued the work */
+	teredo_disc_stop(td);
 	if (tn->owner == td)
 		tn->owner = NULL;
 	gro_cells_destroy(&td->gro_cells);
@@ -110,8 +112,10 @@ static int teredo_open(struct net_device *dev)
 	err = teredo_socket_open(td);
 	td->open = !err;
 	mutex_unlock(&td->lock);
-	if (!err)
+	if (!err) {
+		teredo_disc_start(td);
 		teredo_client_start(td);
+	}
 	return err;
 }
 
@@ -121,6 +125,7 @@ static int teredo_stop(struct net_device *dev)
 
 	/* Before td->lock: the client's work takes it to rebind. */
 	teredo_client_stop(td);
+	teredo_disc_stop(td);
 	mutex_lock(&td->lock);
 	td->open = false;
 	teredo_socket_close(td);
@@ -153,6 +158,8 @@ static void teredo_setup(struct net_device *dev)
 	td->cfg_max_peers = teredo_defaults.max_peers;
 	td->cfg_peer_queue = teredo_defaults.peer_queue;
 	td->cfg_default_route = teredo_defaults.default_route;
+	td->cfg_discovery = teredo_defaults.local_discovery;
+	teredo_disc_init(td);
 
 	dev->netdev_ops = &teredo_netdev_ops;
 	dev->ethtool_ops = &teredo_ethtool_ops;
@@ -212,6 +219,7 @@ static const struct nla_policy teredo_policy[TEREDO_NL_MAXTYPE + 1] = {
 						   TEREDO_MAX_PEERS_LIMIT),
 	[IFLA_TEREDO_PEER_QUEUE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &teredo_queue_range),
+	[IFLA_TEREDO_LOCAL_DISCOVERY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_TEREDO_MAX + 1 ... TEREDO_NL_MAXTYPE] = {
 		.type = NLA_REJECT,
 		.reject_message = "teredo: unknown attribute",
@@ -264,6 +272,9 @@ static void teredo_apply(struct teredo_dev *td, struct nlattr *data[])
 	if (data[IFLA_TEREDO_PEER_QUEUE])
 		WRITE_ONCE(td->cfg_peer_queue,
 			   nla_get_u32(data[IFLA_TEREDO_PEER_QUEUE]));
+	if (data[IFLA_TEREDO_LOCAL_DISCOVERY])
+		WRITE_ONCE(td->cfg_discovery,
+			   nla_get_u8(data[IFLA_TEREDO_LOCAL_DISCOVERY]));
 }
 
 static int teredo_newlink(struct net *src_net, struct net_device *dev,
@@ -336,6 +347,8 @@ static int teredo_changelink(struct net_device *dev, struct nlattr *tb[],
 		teredo_client_local_changed(td);
 	if (!err && data[IFLA_TEREDO_DEFAULT_ROUTE])
 		teredo_client_route_changed(td);
+	if (!err && data[IFLA_TEREDO_LOCAL_DISCOVERY])
+		teredo_disc_kick(td);
 	return err;
 }
 
@@ -348,7 +361,8 @@ static size_t teredo_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_RESTART */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_TEREDO_DEFAULT_ROUTE */
 	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_MAX_PEERS */
-	       nla_total_size(sizeof(u32));	/* IFLA_TEREDO_PEER_QUEUE */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TEREDO_PEER_QUEUE */
+	       nla_total_size(sizeof(u8));	/* IFLA_TEREDO_LOCAL_DISCOVERY */
 }
 
 static int teredo_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -366,7 +380,9 @@ static int teredo_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_TEREDO_MAX_PEERS,
 			READ_ONCE(td->cfg_max_peers)) ||
 	    nla_put_u32(skb, IFLA_TEREDO_PEER_QUEUE,
-			READ_ONCE(td->cfg_peer_queue)))
+			READ_ONCE(td->cfg_peer_queue)) ||
+	    nla_put_u8(skb, IFLA_TEREDO_LOCAL_DISCOVERY,
+		       READ_ONCE(td->cfg_discovery)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <net/gro_cells.h>
 
 #include "counters.h"
+#include "discovery.h"
 #include "nat.h"
 
 struct teredo_peers;
@@ -57,6 +58,7 @@ struct teredo_pub {
 	__be16 mapped_port;
 	__be32 server;			/* qualified with it, 0 if not */
 	u32 peers;			/* also written by peer.c, WRITE_ONCE */
+	u16 disc_port;			/* local discovery listens, 0 if not */
 };
 
 struct teredo_dev {
@@ -73,6 +75,7 @@ struct teredo_dev {
 	u32 cfg_max_peers;
 	u32 cfg_peer_queue;
 	bool cfg_default_route;
+	bool cfg_discovery;		/* local discovery, discovery.c */
 	struct teredo_pub pub;
 	struct gro_cells gro_cells;
 	atomic64_t drops[__TEREDO_DROP_MAX];
@@ -82,6 +85,7 @@ struct teredo_dev {
 	u32 queued_bytes;		/* peer.c's total, WRITE_ONCE */
 	void *client;			/* owned by the client code */
 	struct teredo_peers *peers;	/* owned by peer.c */
+	struct teredo_disc disc;	/* owned by discovery.c */
 };
 
 /*

@@ -85,6 +85,7 @@ struct teredo_defaults teredo_defaults = {
 	.restart = TEREDO_RESTART_DEFAULT_S,
 	.max_peers = TEREDO_MAX_PEERS_DEFAULT,
 	.peer_queue = TEREDO_PEER_QUEUE_DEFAULT,
+	.local_discovery = true,
 };
 
 /* Out of range: the load fails, saying why. */
@@ -163,3 +164,7 @@ MODULE_PARM_DESC(peer_queue_bytes,
 module_param_named(default_route, teredo_defaults.default_route, bool, 0444);
 MODULE_PARM_DESC(default_route,
 		 "Default for new devices: a default IPv6 route (metric 1029) through the device when qualified");
+
+module_param_named(local_discovery, teredo_defaults.local_discovery, bool, 0444);
+MODULE_PARM_DESC(local_discovery,
+		 "Default for new devices: find Teredo clients behind the same NAT with bubbles to 224.0.0.253:3544 on the local link (on)");

@@ -32,6 +32,7 @@
  * @max_peers: peer cache entries
  * @peer_queue: truesize queued per peer
  * @default_route: a default route through the device while qualified
+ * @local_discovery: find clients behind the same NAT on the local link
  */
 struct teredo_defaults {
 	unsigned int refresh;
@@ -39,6 +40,7 @@ struct teredo_defaults {
 	unsigned int max_peers;
 	unsigned int peer_queue;
 	bool default_route;
+	bool local_discovery;
 };
 
 extern struct teredo_defaults teredo_defaults;

@@ -67,6 +67,10 @@ struct teredo_pkt;
  * @trusted: @mapped_ip/@mapped_port proved to reach it (R)
  * @dead: removed from the table, being freed (L)
  * @unreachable: gave up probing at @unreach_since (L)
+ * @local: behind our NAT, found on our link (discovery.c): @mapped_ip and
+ *	@mapped_port are its link address and port (R)
+ * @local_probe: behind our NAT, not found yet: our probes asked the link
+ *	for it, and its answer from there is expected (R)
  * @probes: bubbles (or echo requests) sent in this round (L)
  * @mapped_ip: its mapping, or its relay (R)
  * @mapped_port: same, UDP port (R)
@@ -92,6 +96,8 @@ struct teredo_peer {
 	bool trusted;
 	bool dead;
 	bool unreachable;
+	bool local;
+	bool local_probe;
 	u8 probes;
 	__be32 mapped_ip;
 	__be16 mapped_port;

@@ -47,6 +47,8 @@ static const char * const teredo_event_names[] = {
 	[TEREDO_PORT_INITIAL] = "INITIAL",
 	[TEREDO_STATE_QUALIFIED] = "QUALIFIED",
 	[TEREDO_STATE_OFFLINE] = "OFFLINE",
+	[TEREDO_DISCOVERY_UP] = "DISCOVERY_UP",
+	[TEREDO_DISCOVERY_DOWN] = "DISCOVERY_DOWN",
 };
 
 /* Serializes publication, event delivery and (un)registration. */
@@ -123,6 +125,28 @@ int teredo_get_server(struct net *net, __be32 *server)
 }
 EXPORT_SYMBOL_GPL(teredo_get_server);
 
+int teredo_get_discovery_port(struct net *net, u16 *port)
+{
+	struct teredo_pub *pub;
+	int err;
+	u16 p;
+
+	if (!net || !port)
+		return -EINVAL;
+	rcu_read_lock();
+	pub = teredo_pub_rcu(net, &err);
+	if (pub) {
+		p = READ_ONCE(pub->disc_port);
+		if (p)
+			*port = p;
+		else
+			err = -ENETDOWN;
+	}
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_GPL(teredo_get_discovery_port);
+
 int teredo_register_port_notifier(struct notifier_block *nb, bool initial)
 {
 	struct teredo_port_info info;
@@ -143,6 +167,7 @@ int teredo_register_port_notifier(struct notifier_block *nb, bool initial)
 			info.dev = pub->dev;
 			info.port = pub->port;
 			info.addr = pub->addr;
+			info.disc_port = pub->disc_port;
 			nb->notifier_call(nb, TEREDO_PORT_INITIAL, &info);
 		}
 	}
@@ -291,6 +316,7 @@ void teredo_pub_set_port(struct teredo_pub *pub, u16 port)
 	info.dev = pub->dev;
 	info.port = port;
 	info.old_port = pub->port;
+	info.disc_port = pub->disc_port;
 	if (!info.old_port)
 		event = TEREDO_PORT_UP;
 	else if (!port)
@@ -358,12 +384,41 @@ void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
 		info.port = pub->port;
 		info.old_port = pub->port;
 		info.addr = pub->addr;
+		info.disc_port = pub->disc_port;
 		raw_notifier_call_chain(&teredo_port_chain, event, &info);
 		teredo_pub_announce(pub, event, &info);
 	}
 	mutex_unlock(&teredo_port_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(teredo_pub_set_state);
+
+/**
+ * teredo_pub_set_discovery() - local discovery started or stopped listening
+ * @pub: the instance
+ * @port: %TEREDO_DISCOVERY_PORT, or 0
+ *
+ * One change, one notifier event (DISCOVERY_UP or DISCOVERY_DOWN); no
+ * uevent: the sysfs file local_discovery is the setting, not this.
+ */
+void teredo_pub_set_discovery(struct teredo_pub *pub, u16 port)
+{
+	struct teredo_port_info info = {};
+
+	mutex_lock(&teredo_port_mutex);
+	if (pub->disc_port != port) {
+		WRITE_ONCE(pub->disc_port, port);
+		info.net = pub->net;
+		info.dev = pub->dev;
+		info.port = pub->port;
+		info.old_port = pub->port;
+		info.disc_port = port;
+		raw_notifier_call_chain(&teredo_port_chain,
+					port ? TEREDO_DISCOVERY_UP :
+					       TEREDO_DISCOVERY_DOWN, &info);
+	}
+	mutex_unlock(&teredo_port_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(teredo_pub_set_discovery);
 
 /**
  * teredo_publish_state() - the client reports a state change

@@ -22,6 +22,7 @@ void teredo_pub_detach(struct teredo_pub *pub);
 void teredo_pub_set_port(struct teredo_pub *pub, u16 port);
 void teredo_pub_set_state(struct teredo_pub *pub, enum teredo_state state,
 			  const struct in6_addr *addr);
+void teredo_pub_set_discovery(struct teredo_pub *pub, u16 port);
 void teredo_publish_state(struct teredo_dev *td, enum teredo_state state,
 			  const struct in6_addr *addr);
 void teredo_publish_mapping(struct teredo_dev *td, __be32 server,

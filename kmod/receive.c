@@ -16,6 +16,9 @@
  *    packet's source, now trusted;
  *  - from a Teredo address whose mapping is the packet's source: that
  *    peer is trusted (created if need be), its queue released;
+ *  - from a peer behind our NAT that local discovery found (or asked
+ *    for) on our link, from there (discovery.c): trusted at that link
+ *    address;
  *  - from a native source through an unknown relay: queued, and one echo
  *    request sent to check that relay (Miredo's client case 6): one per
  *    received packet, never retried by the timer, so that one packet in
@@ -50,6 +53,7 @@
 #include "client.h"
 #include "counters.h"
 #include "device.h"
+#include "discovery.h"
 #include "peer.h"
 #include "proto.h"
 #include "receive.h"
@@ -270,6 +274,12 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 				 READ_ONCE(p->mapped_port) == sport;
 		f.echo_reply = !f.src_teredo &&
 			       teredo_peer_is_echo_reply(skb, pkt, p);
+		f.peer_local = READ_ONCE(p->local) ? f.peer_mapping :
+						     READ_ONCE(p->local_probe);
+		f.outer_link = f.peer_local && !f.outer_global &&
+			       f.src_teredo &&
+			       teredo_disc_from_link(td, skb, saddr) &&
+			       teredo_disc_same_nat(self, &src);
 	}
 	verdict = teredo_rx_verdict(&f, &why);
 	if (verdict == TEREDO_RX_ACCEPT && !READ_ONCE(p->qbytes) &&
@@ -328,7 +338,12 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 	case TEREDO_RX_ACCEPT:
 	case TEREDO_RX_TRUST_RELAY:
 	case TEREDO_RX_TRUST_TEREDO:
+	case TEREDO_RX_TRUST_LOCAL:
 		teredo_peer_trust_locked(pc, p, saddr, sport, now, &out);
+		/* case 1 keeps the way it came; the others say which */
+		if (verdict != TEREDO_RX_ACCEPT)
+			WRITE_ONCE(p->local, verdict == TEREDO_RX_TRUST_LOCAL);
+		WRITE_ONCE(p->local_probe, false);
 		break;
 	default:	/* TEREDO_RX_QUEUE_PROBE */
 		WRITE_ONCE(p->last_use, now);

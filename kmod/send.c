@@ -16,6 +16,9 @@
  *    mapping (unless we are behind a cone NAT); repeated every 2 s
  *    (timers.c), 4 in all, then the queue is dropped (counted) and the
  *    peer held unreachable for 30 s;
+ *  - a Teredo peer behind our NAT, when local discovery is on: a
+ *    discovery bubble goes to the link too, and one that discovery found
+ *    there is probed at its link address only (discovery.c);
  *  - a native IPv6 peer: queued, an ICMPv6 echo request with a random
  *    nonce goes through our server; the relay that brings the matching
  *    reply becomes its relay (receive.c).
@@ -62,6 +65,7 @@
 #include "client.h"
 #include "counters.h"
 #include "device.h"
+#include "discovery.h"
 #include "peer.h"
 #include "peer_dst.h"
 #include "proto.h"
@@ -234,7 +238,10 @@ void teredo_xmit_list(struct teredo_dev *td, struct sk_buff_head *list)
 			kfree_skb(skb);
 			continue;
 		}
-		teredo_xmit_udp(td, skb, cb->ip, cb->port, NULL);
+		if (cb->ip == htonl(TEREDO_DISCOVERY_IP))
+			teredo_disc_xmit(td, skb);
+		else
+			teredo_xmit_udp(td, skb, cb->ip, cb->port, NULL);
 	}
 }
 
@@ -310,6 +317,7 @@ int teredo_peer_probe_locked(struct teredo_peers *pc, struct teredo_peer *p,
 	bool direct = !(self->info.flags & TEREDO_FLAG_CONE);
 	struct teredo_addr_info info;
 	struct teredo_probe_key key;
+	bool link = false;
 	struct sk_buff *skb;
 	int err;
 
@@ -325,8 +333,15 @@ int teredo_peer_probe_locked(struct teredo_peers *pc, struct teredo_peer *p,
 		teredo_peers_count(pc, TEREDO_DROP_NOT_GLOBAL);
 		return -EDQUOT;
 	}
+	/* behind our NAT: ask the link too (discovery.c) */
+	if (!p->native && pc->td && teredo_disc_active(pc->td) &&
+	    info.mapped_ip == self->info.mapped_ip)
+		link = true;
+	/* a local peer: only on the link, at its address there */
+	if (link && p->local)
+		teredo_probe_key_mapping(&key, p->mapped_ip, p->mapped_port);
 	err = teredo_probe_allow(pc->limits, &key,
-				 p->native || !direct ? 1 : 2, now);
+				 (p->native || !direct ? 1 : 2) + link, now);
 	if (err) {
 		teredo_peers_count(pc, err == -EDQUOT ?
 				   TEREDO_DROP_BUBBLE_LIMIT :
@@ -348,6 +363,15 @@ int teredo_peer_probe_locked(struct teredo_peers *pc, struct teredo_peer *p,
 		TEREDO_PEER_CB(skb)->port = htons(TEREDO_SERVER_PORT);
 		__skb_queue_tail(out, skb);
 		return 0;
+	}
+	if (link) {
+		teredo_disc_bubble(out, self);
+		if (p->local) {
+			teredo_peer_bubble(out, &self->addr, &p->addr,
+					   p->mapped_ip, p->mapped_port);
+			return 0;
+		}
+		WRITE_ONCE(p->local_probe, true);
 	}
 	/*
 	 * The indirect bubble first: a conntrack helper on this host learns

@@ -65,6 +65,8 @@ static struct socket *__teredo_sock_create(struct teredo_dev *td, u16 port)
 	err = udp_sock_create4(net, &cfg, &sock);
 	if (err)
 		return ERR_PTR(err);
+	/* our own discovery bubbles (discovery.c) are not for us */
+	inet_sk(sock->sk)->mc_loop = 0;
 	setup_udp_tunnel_sock(net, sock, &tcfg);
 	return sock;
 }

@@ -2,8 +2,8 @@
 /*
  * The sysfs group /sys/class/net/<dev>/teredo/: what port.c publishes
  * (port, state, address, mapping, NAT, peers), the counters, and the
- * writable conveniences (port, server, fwmark, rebind), each checked for
- * CAP_NET_ADMIN at write time. The netlink attributes (device.c) are the
+ * writable conveniences (port, server, fwmark, local_discovery, rebind),
+ * each checked for CAP_NET_ADMIN at write time. The netlink attributes (device.c) are the
  * configuration interface; these write the same fields.
  */
 
@@ -216,6 +216,31 @@ static ssize_t fwmark_store(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(fwmark);
 
+static ssize_t local_discovery_show(struct device *d,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_teredo(d)->cfg_discovery));
+}
+
+static ssize_t local_discovery_store(struct device *d,
+				     struct device_attribute *attr,
+				     const char *buf, size_t len)
+{
+	struct teredo_dev *td = to_teredo(d);
+	bool on;
+	int err;
+
+	if (!teredo_sysfs_capable(d))
+		return -EPERM;
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	WRITE_ONCE(td->cfg_discovery, on);
+	teredo_disc_kick(td);
+	return len;
+}
+static DEVICE_ATTR_RW(local_discovery);
+
 /* Only "1" (with an optional newline): a typo must not silently rebind. */
 static ssize_t rebind_store(struct device *d, struct device_attribute *attr,
 			    const char *buf, size_t len)
@@ -257,6 +282,7 @@ static struct attribute *teredo_sysfs_attrs[] = {
 	&dev_attr_nat_flags.attr,
 	&dev_attr_peers.attr,
 	&dev_attr_fwmark.attr,
+	&dev_attr_local_discovery.attr,
 	&dev_attr_rebind.attr,
 	&dev_attr_drops.attr,
 	NULL

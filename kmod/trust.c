@@ -75,6 +75,14 @@ enum teredo_rx_verdict teredo_rx_verdict(const struct teredo_rx_facts *f,
 	/* Client case 1: trusted, through its known mapping or relay */
 	if (f->have_peer && f->peer_trusted && f->peer_mapping)
 		return TEREDO_RX_ACCEPT;
+	/*
+	 * Client case 5 (RFC 4380 5.2.8): a peer behind our NAT that local
+	 * discovery found at this link address, or that our probes asked
+	 * the link for, answers from the link. Not any neighbour: an entry
+	 * must be waiting for it.
+	 */
+	if (f->have_peer && f->peer_local && f->src_teredo && f->outer_link)
+		return TEREDO_RX_TRUST_LOCAL;
 	/* Whatever follows may make us answer the outer source */
 	if (!f->outer_global) {
 		*why = TEREDO_DROP_NOT_GLOBAL;

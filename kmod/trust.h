@@ -29,6 +29,7 @@ enum teredo_rx_verdict {
 	TEREDO_RX_ACCEPT,	/* trusted peer, its mapping: deliver */
 	TEREDO_RX_TRUST_RELAY,	/* our echo answered: trust that relay */
 	TEREDO_RX_TRUST_TEREDO,	/* source matches its address: trust */
+	TEREDO_RX_TRUST_LOCAL,	/* a local peer, from the link: trust */
 	TEREDO_RX_QUEUE_PROBE,	/* native source, unknown relay: verify */
 	TEREDO_RX_IGNORE,	/* a bubble that proves nothing: consume */
 	TEREDO_RX_UNTRUSTED,	/* drop, counted for the reason given */
@@ -46,6 +47,11 @@ enum teredo_rx_verdict {
  * @peer_trusted: ...trusted
  * @peer_mapping: ...with the outer source as its mapping
  * @echo_reply: the packet is the answer to the entry's echo request
+ * @peer_local: ...found on our link through its mapping, or asked for
+ *	there (local discovery: peer.h @local, @local_probe)
+ * @outer_link: the outer source is a neighbour on the link local
+ *	discovery listens on, and the IPv6 source a Teredo address behind
+ *	our NAT (discovery.c)
  */
 struct teredo_rx_facts {
 	bool src_teredo;
@@ -58,6 +64,8 @@ struct teredo_rx_facts {
 	bool peer_trusted;
 	bool peer_mapping;
 	bool echo_reply;
+	bool peer_local;
+	bool outer_link;
 };
 
 enum teredo_rx_verdict teredo_rx_verdict(const struct teredo_rx_facts *f,

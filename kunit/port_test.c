@@ -23,7 +23,7 @@
 
 struct rec {
 	unsigned long ev;
-	u16 port, old;
+	u16 port, old, disc;
 	struct in6_addr addr;
 };
 
@@ -51,6 +51,7 @@ static int rec_cb(struct notifier_block *nb, unsigned long ev, void *data)
 	r->recs[r->n].port = info->port;
 	r->recs[r->n].old = info->old_port;
 	r->recs[r->n].addr = info->addr;
+	r->recs[r->n].disc = info->disc_port;
 	r->n++;
 	return NOTIFY_OK;
 }
@@ -272,6 +273,52 @@ static void notifier_state(struct kunit *test)
 	fake_detach(pub);
 }
 
+/* The static port of local discovery: its getter, events and INITIAL. */
+static void discovery_port(struct kunit *test)
+{
+	struct teredo_pub *pub = fake_attach(test);
+	struct recorder *r = recorder_new(test);
+	struct recorder *late = recorder_new(test);
+	u16 port = 7;
+
+	KUNIT_EXPECT_EQ(test, teredo_get_discovery_port(NULL, &port), -EINVAL);
+	KUNIT_EXPECT_EQ(test, teredo_get_discovery_port(&init_net, NULL),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, teredo_register_port_notifier(&r->nb, false), 0);
+	teredo_pub_set_port(pub, 4000);
+	KUNIT_EXPECT_EQ(test, teredo_get_discovery_port(&init_net, &port),
+			-ENETDOWN);
+	KUNIT_EXPECT_EQ(test, port, 7);
+	teredo_pub_set_discovery(pub, TEREDO_DISCOVERY_PORT);
+	teredo_pub_set_discovery(pub, TEREDO_DISCOVERY_PORT);	/* no event */
+	KUNIT_EXPECT_EQ(test, teredo_get_discovery_port(&init_net, &port), 0);
+	KUNIT_EXPECT_EQ(test, port, TEREDO_DISCOVERY_PORT);
+	/* the dynamic port is unchanged, and its events carry both */
+	KUNIT_EXPECT_EQ(test, teredo_get_port(&init_net, &port), 0);
+	KUNIT_EXPECT_EQ(test, port, 4000);
+	KUNIT_ASSERT_EQ(test, teredo_register_port_notifier(&late->nb, true),
+			0);
+	teredo_pub_set_port(pub, 4001);
+	teredo_pub_set_discovery(pub, 0);
+	KUNIT_EXPECT_EQ(test, teredo_get_discovery_port(&init_net, &port),
+			-ENETDOWN);
+	KUNIT_ASSERT_EQ(test, r->n, 4);
+	expect_rec(test, r, 0, TEREDO_PORT_UP, 4000, 0);
+	KUNIT_EXPECT_EQ(test, r->recs[0].disc, 0);
+	expect_rec(test, r, 1, TEREDO_DISCOVERY_UP, 4000, 4000);
+	KUNIT_EXPECT_EQ(test, r->recs[1].disc, TEREDO_DISCOVERY_PORT);
+	expect_rec(test, r, 2, TEREDO_PORT_CHANGE, 4001, 4000);
+	KUNIT_EXPECT_EQ(test, r->recs[2].disc, TEREDO_DISCOVERY_PORT);
+	expect_rec(test, r, 3, TEREDO_DISCOVERY_DOWN, 4001, 4001);
+	KUNIT_EXPECT_EQ(test, r->recs[3].disc, 0);
+	KUNIT_ASSERT_GE(test, late->n, 1);
+	expect_rec(test, late, 0, TEREDO_PORT_INITIAL, 4000, 0);
+	KUNIT_EXPECT_EQ(test, late->recs[0].disc, TEREDO_DISCOVERY_PORT);
+	teredo_unregister_port_notifier(&r->nb);
+	teredo_unregister_port_notifier(&late->nb);
+	fake_detach(pub);
+}
+
 static void notifier_bad_args(struct kunit *test)
 {
 	struct notifier_block nb = {};
@@ -351,6 +398,7 @@ static struct kunit_case teredo_port_cases[] = {
 	KUNIT_CASE(notifier_sequence),
 	KUNIT_CASE(notifier_initial),
 	KUNIT_CASE(notifier_state),
+	KUNIT_CASE(discovery_port),
 	KUNIT_CASE(notifier_bad_args),
 	KUNIT_CASE(notifier_initial_race),
 	{}

@@ -133,6 +133,8 @@ static enum teredo_rx_verdict expect_verdict(const struct teredo_rx_facts *f,
 	}
 	if (f->have_peer && f->peer_trusted && f->peer_mapping)
 		return TEREDO_RX_ACCEPT;
+	if (f->have_peer && f->peer_local && f->src_teredo && f->outer_link)
+		return TEREDO_RX_TRUST_LOCAL;
 	if (!f->outer_global) {
 		*why = TEREDO_DROP_NOT_GLOBAL;
 		return TEREDO_RX_UNTRUSTED;
@@ -153,7 +155,7 @@ static void teredo_trust_rx_rules_all(struct kunit *test)
 {
 	unsigned int bits;
 
-	for (bits = 0; bits < 1024; bits++) {
+	for (bits = 0; bits < 4096; bits++) {
 		struct teredo_rx_facts f = {
 			.src_teredo = bits & 1,
 			.src_matches = bits & 2,
@@ -165,6 +167,8 @@ static void teredo_trust_rx_rules_all(struct kunit *test)
 			.echo_reply = bits & 128,
 			.src_bad = bits & 256,
 			.outer_global = bits & 512,
+			.peer_local = bits & 1024,
+			.outer_link = bits & 2048,
 		};
 		enum teredo_drop_reason why = __TEREDO_DROP_MAX;
 		enum teredo_drop_reason want = __TEREDO_DROP_MAX;
@@ -234,6 +238,25 @@ static void teredo_trust_rx_rules_cases(struct kunit *test)
 		{ "multicast or our own source",
 		  { .src_bad = true, .outer_global = true },
 		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_BAD_SRC },
+		{ "local peer, from the link",
+		  { .src_teredo = true, .have_peer = true, .peer_local = true,
+		    .outer_link = true },
+		  TEREDO_RX_TRUST_LOCAL },
+		{ "neighbour nobody asked for",
+		  { .src_teredo = true, .have_peer = true, .outer_link = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_NOT_GLOBAL },
+		{ "unknown neighbour",
+		  { .src_teredo = true, .peer_local = true,
+		    .outer_link = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_NOT_GLOBAL },
+		{ "local peer, from off the link",
+		  { .src_teredo = true, .have_peer = true, .peer_local = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_NOT_GLOBAL },
+		{ "local peer, link-local source",
+		  { .src_linklocal = true, .src_teredo = true,
+		    .have_peer = true, .peer_local = true,
+		    .outer_link = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_LINKLOCAL_SRC },
 	};
 	int i;
 

@@ -30,6 +30,8 @@ static const char * const sample_event_names[] = {
 	[TEREDO_PORT_INITIAL] = "INITIAL",
 	[TEREDO_STATE_QUALIFIED] = "QUALIFIED",
 	[TEREDO_STATE_OFFLINE] = "OFFLINE",
+	[TEREDO_DISCOVERY_UP] = "DISCOVERY_UP",
+	[TEREDO_DISCOVERY_DOWN] = "DISCOVERY_DOWN",
 };
 
 /* The namespace of the last event, for the timer; holds a reference. */
@@ -70,6 +72,10 @@ static int sample_event(struct notifier_block *nb, unsigned long action,
 	if (action == TEREDO_STATE_QUALIFIED || action == TEREDO_STATE_OFFLINE)
 		pr_info("event=%s net=%u dev=%s port=%u addr=%pI6c\n", name,
 			info->net->ns.inum, dev, info->port, &info->addr);
+	else if (action == TEREDO_DISCOVERY_UP ||
+		 action == TEREDO_DISCOVERY_DOWN)
+		pr_info("event=%s net=%u dev=%s port=%u disc_port=%u\n", name,
+			info->net->ns.inum, dev, info->port, info->disc_port);
 	else
 		pr_info("event=%s net=%u dev=%s port=%u old=%u\n", name,
 			info->net->ns.inum, dev, info->port, info->old_port);

@@ -3,9 +3,11 @@
  * kteredo: the Teredo client's UDP port, published to other kernel modules.
  *
  * The Linux counterpart of GetTeredoPort() and NotifyTeredoPortChange():
- * a lock-free getter and a notifier chain; and a second getter for the
- * server the client is qualified with (for nf_conntrack_teredo, which
- * lets only that server introduce peers). Modules that call these depend
+ * a lock-free getter and a notifier chain; a getter for the server the
+ * client is qualified with (for nf_conntrack_teredo, which lets only that
+ * server introduce peers); and, as Windows names next to the dynamic
+ * port, the static port of local client discovery (UDP 3544 on
+ * 224.0.0.253), with its own getter and events. Modules that call these depend
  * on teredo.ko through the symbols, which pins it while they are loaded.
  */
 #ifndef _LINUX_TEREDO_H
@@ -31,6 +33,11 @@ struct net_device;
  *	address, @port the current port.
  * @TEREDO_STATE_OFFLINE: the client lost qualification; @addr is the
  *	address it had.
+ * @TEREDO_DISCOVERY_UP: local discovery listens: @disc_port is its port
+ *	(%TEREDO_DISCOVERY_PORT, on 224.0.0.253 only), @port the current port.
+ * @TEREDO_DISCOVERY_DOWN: it stopped listening; @disc_port is 0.
+ *
+ * Subscribers must ignore events they do not know: more may be added.
  */
 enum teredo_port_event {
 	TEREDO_PORT_UP = 1,
@@ -39,7 +46,12 @@ enum teredo_port_event {
 	TEREDO_PORT_INITIAL,
 	TEREDO_STATE_QUALIFIED,
 	TEREDO_STATE_OFFLINE,
+	TEREDO_DISCOVERY_UP,
+	TEREDO_DISCOVERY_DOWN,
 };
+
+/* The static UDP port of local client discovery (RFC 4380 5.2.8) */
+#define TEREDO_DISCOVERY_PORT	3544
 
 /**
  * struct teredo_port_info - the data of a notifier event
@@ -48,6 +60,8 @@ enum teredo_port_event {
  * @port: local UDP port now bound, 0 if none
  * @old_port: port bound before the event, 0 if none
  * @addr: the Teredo address, for the state events (otherwise unspecified)
+ * @disc_port: the local discovery port where it listens (multicast to
+ *	224.0.0.253 only), 0 if it does not; set in every event
  */
 struct teredo_port_info {
 	struct net *net;
@@ -55,6 +69,7 @@ struct teredo_port_info {
 	u16 port;
 	u16 old_port;
 	struct in6_addr addr;
+	u16 disc_port;
 };
 
 /**
@@ -88,6 +103,22 @@ int teredo_get_port(struct net *net, u16 *port);
  * device; -ENETDOWN if it has one but no bound socket or no server.
  */
 int teredo_get_server(struct net *net, __be32 *server);
+
+/**
+ * teredo_get_discovery_port() - the static port of local client discovery
+ * @net: network namespace to ask about
+ * @port: where to store it (host byte order): %TEREDO_DISCOVERY_PORT,
+ *	for datagrams to 224.0.0.253 from the local link only
+ *
+ * Lock-free like teredo_get_port(). Discovery listens only while the
+ * client is qualified, has it on, and has a NAT to share (its address
+ * toward the server is not global); %TEREDO_DISCOVERY_UP and
+ * %TEREDO_DISCOVERY_DOWN tell when that changes.
+ *
+ * Return: 0 and *@port set; -EINVAL, -EAFNOSUPPORT, -ENODEV as
+ * teredo_get_port(); -ENETDOWN if the device is not listening there.
+ */
+int teredo_get_discovery_port(struct net *net, u16 *port);
 
 /**
  * teredo_register_port_notifier() - subscribe to port and state events

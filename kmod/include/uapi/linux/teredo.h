@@ -21,6 +21,10 @@ enum {
 	IFLA_TEREDO_PEER_QUEUE,	/* __u32: bytes of memory (skb truesize)
 				 * queued per peer, 0..65536
 				 */
+	IFLA_TEREDO_LOCAL_DISCOVERY, /* __u8: 1 = find clients behind the
+				      * same NAT on the local link
+				      * (224.0.0.253:3544)
+				      */
 	__IFLA_TEREDO_MAX
 };
 
@@ -33,6 +37,7 @@ enum {
 #define TEREDO_SYSFS_PORT	"port"		/* pollable; ENETDOWN if unbound */
 #define TEREDO_SYSFS_STATE	"state"		/* pollable */
 #define TEREDO_SYSFS_REBIND	"rebind"	/* write "1" */
+#define TEREDO_SYSFS_LOCAL_DISCOVERY "local_discovery" /* 0 or 1 */
 
 /* KOBJ_CHANGE uevent keys of a teredo net device */
 #define TEREDO_UEVENT_EVENT	"TEREDO_EVENT"	  /* UP DOWN CHANGE QUALIFIED OFFLINE */
