@@ -8,7 +8,8 @@
  *
  * SETTING: server (an IPv4 address or a name, resolved here: the kernel
  * takes an address), port, fwmark, refresh, restart, default-route
- * (on|off), max-peers, peer-queue. The kernel checks the values; its
+ * (on|off), max-peers, peer-queue, local-discovery (on|off). The kernel
+ * checks the values; its
  * extended ack message is printed with the error.
  */
 
@@ -50,6 +51,7 @@ static const struct setting {
 	{ "default-route", IFLA_TEREDO_DEFAULT_ROUTE, S_BOOL },
 	{ "max-peers", IFLA_TEREDO_MAX_PEERS, S_U32 },
 	{ "peer-queue", IFLA_TEREDO_PEER_QUEUE, S_U32 },
+	{ "local-discovery", IFLA_TEREDO_LOCAL_DISCOVERY, S_BOOL },
 };
 
 #define N_SETTINGS	(sizeof(settings) / sizeof(settings[0]))

@@ -51,7 +51,7 @@ static void usage(FILE *f)
 		"       teredoctl --help | --version\n"
 		"SETTING: server ADDRESS|NAME, port N, fwmark N, refresh SECONDS,\n"
 		"         restart SECONDS, default-route on|off, max-peers N,\n"
-		"         peer-queue BYTES\n");
+		"         peer-queue BYTES, local-discovery on|off\n");
 }
 
 static int attr_path(char *buf, size_t len, const char *dev, const char *attr)
@@ -168,12 +168,13 @@ static void json_field(const char *key, const char *val, int err, bool number)
 static const char * const status_attrs[] = {
 	"state", "port", "address", "server", "mapped_address",
 	"mapped_port", "nat", "nat_flags", "peers", "fwmark",
+	"local_discovery",
 };
 
 static bool status_is_number(const char *attr)
 {
 	return !strcmp(attr, "port") || !strcmp(attr, "mapped_port") ||
-	       !strcmp(attr, "peers");
+	       !strcmp(attr, "peers") || !strcmp(attr, "local_discovery");
 }
 
 /* drops holds "reason count" lines; humans only see the non-zero ones. */

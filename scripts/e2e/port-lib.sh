@@ -27,14 +27,15 @@ port_unload() {
 }
 
 # sample_events: the sample module's port event lines since the last mark
-# (not QUALIFIED/OFFLINE: the client raises those on its own schedule).
+# (not QUALIFIED/OFFLINE/DISCOVERY_*: the client raises those on its own
+# schedule).
 port_mark() {
 	PORT_MARK=$(dmesg | wc -l)
 }
 sample_events() {
 	dmesg | tail -n "+$((PORT_MARK + 1))" |
 		sed -n 's/^\[[ 0-9.]*\] teredo_port_sample: \(event=.*\)$/\1/p' |
-		grep -Ev '^event=(QUALIFIED|OFFLINE) '
+		grep -Ev '^event=(QUALIFIED|OFFLINE|DISCOVERY_UP|DISCOVERY_DOWN) '
 }
 sample_getters() {
 	dmesg | tail -n "+$((PORT_MARK + 1))" |

@@ -5,7 +5,8 @@
 # (iproute2 does not know them) and print the kernel's answer:
 #   teredo-nl.py add|change NAME [server=A.B.C.D] [port=N] [fwmark=N]
 #                [refresh=N] [restart=N] [default_route=0|1] [max_peers=N]
-#                [peer_queue=N] [port32=N] [attr99=N]
+#                [peer_queue=N] [local_discovery=0|1] [port32=N]
+#                [attr99=N]
 # prints "ok" or "error ERRNO EXTACK-MESSAGE"; exit status 0 either way,
 # 2 on a usage or transport problem.
 #   teredo-nl.py get NAME
@@ -26,6 +27,7 @@ RTM_GETLINK = 18
 U32_ATTRS = {"fwmark": 3, "refresh": 4, "restart": 5, "max_peers": 7,
              "peer_queue": 8}
 IFLA_TEREDO_DEFAULT_ROUTE = 6
+IFLA_TEREDO_LOCAL_DISCOVERY = 9
 NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
 
@@ -72,6 +74,8 @@ def get(name):
                     print("port=%d" % struct.unpack("H", v3)[0])
                 elif t3 == IFLA_TEREDO_DEFAULT_ROUTE:
                     print("default_route=%d" % v3[0])
+                elif t3 == IFLA_TEREDO_LOCAL_DISCOVERY:
+                    print("local_discovery=%d" % v3[0])
                 elif t3 in names:
                     print("%s=%d" % (names[t3], struct.unpack("I", v3)[0]))
     return 0
@@ -97,6 +101,9 @@ def main():
             data += attr(U32_ATTRS[k], struct.pack("I", int(v, 0)))
         elif k == "default_route":
             data += attr(IFLA_TEREDO_DEFAULT_ROUTE, struct.pack("B", int(v)))
+        elif k == "local_discovery":
+            data += attr(IFLA_TEREDO_LOCAL_DISCOVERY,
+                         struct.pack("B", int(v)))
         elif k.startswith("attr"):
             data += attr(int(k[4:]), struct.pack("I", int(v)))
         else:

@@ -81,9 +81,10 @@ e2e_wait 15 moved ||
 e2e_wait 30 state_is qualified || port_fail "not qualified from 10.0.1.3"
 log "fwmark 0x20 routes from 10.0.1.3: qualified again from there"
 
-ctl set teredo0 port 40400 fwmark 0x20 default-route on max-peers 77 ||
-	port_fail "teredoctl set"
+ctl set teredo0 port 40400 fwmark 0x20 default-route on max-peers 77 \
+	local-discovery off || port_fail "teredoctl set"
 [ "$(attr port)" = 40400 ] || port_fail "port not set"
+[ "$(attr local_discovery)" = 0 ] || port_fail "local-discovery not off"
 [ "$(attr fwmark)" = 0x20 ] || port_fail "fwmark is $(attr fwmark)"
 e2e_wait 30 state_is qualified || port_fail "not qualified again on 40400"
 log "set: port 40400, fwmark 0x20, qualified again"

@@ -59,6 +59,7 @@ s = json.load(sys.stdin)
 assert s["dev"] == "teredo0" and s["port"] == 40101, s
 assert s["server"] == "192.0.2.1" and s["state"] in ("qualifying", "offline"), s
 assert s["address"] is None and s["nat"] == "unknown", s
+assert s["local_discovery"] == 1, s
 assert isinstance(s["drops"]["no_relay"], int), s
 ' || port_fail "teredoctl status -j"
 log "teredo0: port 40101, fe80::ffff:ffff:ffff, mtu 1280"

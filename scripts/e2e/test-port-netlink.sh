@@ -26,7 +26,7 @@ expect "error 99 teredo: server must be a global unicast IPv4 address (RFC 4380 
 expect "error 99 teredo: server must be a global unicast IPv4 address (RFC 4380 5.2.4)" \
 	add tn server=10.0.0.1
 expect "error 22 invalid attribute length" add tn port32=5
-expect "error 22 teredo: unknown attribute" add tn attr9=1
+expect "error 22 teredo: unknown attribute" add tn attr10=1
 [ ! -e /sys/class/net/tn ] || port_fail "tn half made"
 
 expect ok add tn server=198.51.100.1 port=40300 fwmark=0x5
@@ -58,11 +58,11 @@ expect ok change tn server=203.0.113.9
 log "netlink: bad, unknown and unbindable requests rejected whole"
 
 # Per-device policy: the module parameters are only the defaults.
-want="server=203.0.113.9 port=40301 fwmark=5 refresh=30 restart=100 default_route=0 max_peers=1024 peer_queue=8192"
+want="server=203.0.113.9 port=40301 fwmark=5 refresh=30 restart=100 default_route=0 max_peers=1024 peer_queue=8192 local_discovery=1"
 got=$(nl get tn | tr '\n' ' ' | sed 's/ $//')
 [ "$got" = "$want" ] || port_fail "get: '$got', want '$want'"
 for bad in refresh=4 refresh=3601 restart=0 restart=3601 default_route=2 \
-	max_peers=0 max_peers=16385 peer_queue=65537; do
+	max_peers=0 max_peers=16385 peer_queue=65537 local_discovery=2; do
 	out=$(nl change tn $bad)
 	case $out in
 	"error 34 "*) ;;
@@ -71,22 +71,25 @@ for bad in refresh=4 refresh=3601 restart=0 restart=3601 default_route=2 \
 done
 got=$(nl get tn | tr '\n' ' ' | sed 's/ $//')
 [ "$got" = "$want" ] || port_fail "a refused change applied: '$got'"
-expect ok change tn refresh=3600 restart=7 default_route=1 max_peers=2 peer_queue=0
-want="server=203.0.113.9 port=40301 fwmark=5 refresh=3600 restart=7 default_route=1 max_peers=2 peer_queue=0"
+expect ok change tn refresh=3600 restart=7 default_route=1 max_peers=2 peer_queue=0 local_discovery=0
+want="server=203.0.113.9 port=40301 fwmark=5 refresh=3600 restart=7 default_route=1 max_peers=2 peer_queue=0 local_discovery=0"
 got=$(nl get tn | tr '\n' ' ' | sed 's/ $//')
 [ "$got" = "$want" ] || port_fail "changelink: '$got', want '$want'"
+[ "$(cat $sys/local_discovery)" = 0 ] || port_fail "sysfs local_discovery not 0"
 # the module parameters cannot be changed behind the devices' backs
 ! echo 5 2>/dev/null >/sys/module/teredo/parameters/refresh_interval ||
 	port_fail "refresh_interval is writable at run time"
-log "per-device refresh, restart, default_route, max_peers, peer_queue"
+log "per-device refresh, restart, default_route, max_peers, peer_queue, local_discovery"
 ip link del tn && rmmod teredo || port_fail "teardown"
 
 # a module parameter gives the default of the next device, and a bad one
 # fails the load
 modprobe teredo refresh_interval=4 2>/dev/null && port_fail "refresh_interval=4 loaded"
-modprobe teredo refresh_interval=9 max_peers=77 || port_fail "modprobe with defaults"
+modprobe teredo refresh_interval=9 max_peers=77 local_discovery=0 ||
+	port_fail "modprobe with defaults"
 expect ok add tn server=198.51.100.1
-got=$(nl get tn | grep -E '^(refresh|max_peers)=' | tr '\n' ' ')
-[ "$got" = "refresh=9 max_peers=77 " ] || port_fail "defaults not taken: '$got'"
+got=$(nl get tn | grep -E '^(refresh|max_peers|local_discovery)=' | tr '\n' ' ')
+[ "$got" = "refresh=9 max_peers=77 local_discovery=0 " ] ||
+	port_fail "defaults not taken: '$got'"
 ip link del tn && rmmod teredo || port_fail "teardown 2"
 exit 0

@@ -59,7 +59,8 @@ awk -v final="$final" '
 			if (cur != "") bad("INITIAL after other events")
 		} else if (f["event"] == "CHANGE") {
 			if (cur != "" && f["old"] != cur) bad("old != previous port " cur)
-		} else if (f["event"] == "QUALIFIED" || f["event"] == "OFFLINE") {
+		} else if (f["event"] == "QUALIFIED" || f["event"] == "OFFLINE" ||
+			   f["event"] ~ /^DISCOVERY_/) {
 			# state events of the client: they carry the current port
 			if (cur != "" && f["port"] != cur) bad("state event off port " cur)
 			next
