@@ -220,6 +220,28 @@ static void teredo_peer_remove_locked(struct teredo_peers *pc,
 	call_rcu(&p->rcu, teredo_peer_free_rcu);
 }
 
+/*
+ * The entry a new one replaces in a full cache: the least recently used
+ * that is not trusted and heard from lately, among the first
+ * TEREDO_PEERS_EVICT_SCAN of the LRU, else the least recently used. As
+ * conntrack's early_drop() spares assured flows: a flood of destinations
+ * that never answer recycles its own entries, not the peers in use.
+ */
+static struct teredo_peer *teredo_peer_victim_locked(struct teredo_peers *pc,
+						     unsigned long now)
+{
+	struct teredo_peer *p;
+	unsigned int n = 0;
+
+	list_for_each_entry(p, &pc->lru, lru) {
+		if (!teredo_peer_valid(p, now))
+			return p;
+		if (++n >= TEREDO_PEERS_EVICT_SCAN)
+			break;
+	}
+	return list_first_entry(&pc->lru, struct teredo_peer, lru);
+}
+
 /**
  * teredo_peer_get_locked() - find or add an entry
  * @pc: the cache, pc->lock held
@@ -227,7 +249,8 @@ static void teredo_peer_remove_locked(struct teredo_peers *pc,
  * @prealloc: a teredo_peer_alloc()ed entry to use if @addr is not there
  *	(then *@prealloc is set to NULL), or NULL to only look
  * @now: jiffies
- * @drops: receives the queues of entries evicted to make room
+ * @drops: receives the queues of entries evicted to make room (see
+ *	teredo_peer_victim_locked())
  *
  * Return: the entry, or NULL (not found, or could not be added).
  */
@@ -246,9 +269,8 @@ struct teredo_peer *teredo_peer_get_locked(struct teredo_peers *pc,
 		return p;
 	/* Bounded: each turn removes one entry. */
 	while (pc->count >= max && !list_empty(&pc->lru))
-		teredo_peer_remove_locked(pc, list_first_entry(&pc->lru,
-							       struct teredo_peer,
-							       lru), drops);
+		teredo_peer_remove_locked(pc, teredo_peer_victim_locked(pc, now),
+					  drops);
 	p = *prealloc;
 	p->addr = *addr;
 	p->last_use = now;

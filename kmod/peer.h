@@ -55,6 +55,8 @@ struct teredo_pkt;
 #define TEREDO_PEERS_GC_INTERVAL	(10 * HZ)	/* expiry */
 #define TEREDO_PEERS_PROBE_TICK		(HZ / 2)	/* retries due */
 #define TEREDO_PEERS_EXPIRE_BUDGET	1024	/* entries per run */
+/* a full cache looks this far into the LRU for an unproven entry */
+#define TEREDO_PEERS_EVICT_SCAN		32
 
 /**
  * struct teredo_peer - one IPv6 node we talk to

@@ -191,6 +191,64 @@ static void teredo_peer_cache_lru(struct kunit *test)
 	teredo_peers_free(pc);
 }
 
+/* mark entry @n trusted and heard from at @now */
+static void trust_peer(struct kunit *test, struct teredo_peers *pc, u32 n,
+		       unsigned long now)
+{
+	struct teredo_peer *p;
+	struct in6_addr a;
+
+	addr_n(&a, n);
+	spin_lock_bh(&pc->lock);
+	p = teredo_peer_get_locked(pc, &a, NULL, now, NULL);
+	if (p) {
+		WRITE_ONCE(p->trusted, true);
+		WRITE_ONCE(p->last_rx, now);
+	}
+	spin_unlock_bh(&pc->lock);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+}
+
+/*
+ * Full: an entry that was never answered goes before a trusted one in
+ * use, even one less recently used (a flood of destinations that never
+ * answer must not push out the peers in use); among the first
+ * TEREDO_PEERS_EVICT_SCAN, else the least recently used goes anyway.
+ */
+static void teredo_peer_cache_evict_unproven(struct kunit *test)
+{
+	struct teredo_peers *pc = teredo_peers_create(NULL);
+	unsigned long now = jiffies;
+	unsigned int max, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pc);
+	max = teredo_peers_max(pc);
+	KUNIT_ASSERT_GT(test, max, TEREDO_PEERS_EVICT_SCAN + 2U);
+	for (i = 0; i < max; i++)
+		KUNIT_ASSERT_NOT_NULL(test, add_peer(test, pc, i, now));
+	trust_peer(test, pc, 0, now);
+	/* entry 0 is the least recently used, but trusted: 1 goes */
+	KUNIT_ASSERT_NOT_NULL(test, add_peer(test, pc, max, now + HZ));
+	KUNIT_EXPECT_TRUE(test, has_peer(pc, 0));
+	KUNIT_EXPECT_FALSE(test, has_peer(pc, 1));
+	KUNIT_EXPECT_EQ(test, pc->count, max);
+	/* trusted but silent for longer than TEREDO_PEER_VALID_S: it goes */
+	KUNIT_ASSERT_NOT_NULL(test, add_peer(test, pc, max + 1,
+					     now + (TEREDO_PEER_VALID_S + 1) *
+						   HZ));
+	KUNIT_EXPECT_FALSE(test, has_peer(pc, 0));
+	KUNIT_EXPECT_TRUE(test, has_peer(pc, 2));
+	/* the whole scan trusted and in use: the least recently used goes */
+	for (i = 2; i < 2 + TEREDO_PEERS_EVICT_SCAN; i++)
+		trust_peer(test, pc, i, now + 2 * HZ);
+	KUNIT_ASSERT_NOT_NULL(test, add_peer(test, pc, max + 2, now + 3 * HZ));
+	KUNIT_EXPECT_FALSE(test, has_peer(pc, 2));
+	KUNIT_EXPECT_TRUE(test, has_peer(pc, 3));
+	KUNIT_EXPECT_TRUE(test, has_peer(pc, 2 + TEREDO_PEERS_EVICT_SCAN));
+	KUNIT_EXPECT_EQ(test, pc->count, max);
+	teredo_peers_free(pc);
+}
+
 static struct sk_buff *skb_of(struct kunit *test, unsigned int len)
 {
 	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
@@ -410,6 +468,7 @@ static struct kunit_case teredo_peer_cases[] = {
 	KUNIT_CASE(teredo_peer_expiry),
 	KUNIT_CASE(teredo_peer_cache_lookup),
 	KUNIT_CASE(teredo_peer_cache_lru),
+	KUNIT_CASE(teredo_peer_cache_evict_unproven),
 	KUNIT_CASE(teredo_peer_cache_queue),
 	KUNIT_CASE(teredo_peer_cache_queue_rx),
 	KUNIT_CASE(teredo_peer_cache_queue_budget),
