@@ -16,6 +16,7 @@
 #define _TEREDO_COMPAT_H
 
 #include <linux/netdevice.h>
+#include <net/inet_sock.h>
 
 /*
  * Lockless transmit, and never moved to another namespace (the socket
@@ -35,6 +36,19 @@ static inline void teredo_compat_lltx_netns_local(struct net_device *dev)
 	dev->features |= NETIF_F_NETNS_LOCAL;
 #else
 	dev->netns_immutable = true;
+#endif
+}
+
+/*
+ * IP_MULTICAST_LOOP off on a kernel socket: a bit field of inet_sock up
+ * to 6.6, an inet flag (inet_clear_bit()) from 6.7.
+ */
+static inline void teredo_compat_mc_loop_off(struct sock *sk)
+{
+#ifdef inet_clear_bit
+	inet_clear_bit(MC_LOOP, sk);
+#else
+	inet_sk(sk)->mc_loop = 0;
 #endif
 }
 

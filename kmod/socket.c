@@ -25,6 +25,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "compat.h"
 #include "device.h"
 #include "gro.h"
 #include "port.h"
@@ -66,7 +67,7 @@ static struct socket *__teredo_sock_create(struct teredo_dev *td, u16 port)
 	if (err)
 		return ERR_PTR(err);
 	/* our own discovery bubbles (discovery.c) are not for us */
-	inet_sk(sock->sk)->mc_loop = 0;
+	teredo_compat_mc_loop_off(sock->sk);
 	setup_udp_tunnel_sock(net, sock, &tcfg);
 	return sock;
 }
