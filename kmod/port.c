@@ -77,7 +77,8 @@ static struct teredo_pub *teredo_pub_rcu(struct net *net, int *err)
 	return pub;
 }
 
-int teredo_get_port(struct net *net, u16 *port)
+/* The two port getters: the dynamic port, or local discovery's (@disc). */
+static int teredo_pub_get_port(struct net *net, u16 *port, bool disc)
 {
 	struct teredo_pub *pub;
 	int err;
@@ -88,7 +89,7 @@ int teredo_get_port(struct net *net, u16 *port)
 	rcu_read_lock();
 	pub = teredo_pub_rcu(net, &err);
 	if (pub) {
-		p = READ_ONCE(pub->port);
+		p = disc ? READ_ONCE(pub->disc_port) : READ_ONCE(pub->port);
 		if (p)
 			*port = p;
 		else
@@ -96,6 +97,11 @@ int teredo_get_port(struct net *net, u16 *port)
 	}
 	rcu_read_unlock();
 	return err;
+}
+
+int teredo_get_port(struct net *net, u16 *port)
+{
+	return teredo_pub_get_port(net, port, false);
 }
 EXPORT_SYMBOL_GPL(teredo_get_port);
 
@@ -127,23 +133,7 @@ EXPORT_SYMBOL_GPL(teredo_get_server);
 
 int teredo_get_discovery_port(struct net *net, u16 *port)
 {
-	struct teredo_pub *pub;
-	int err;
-	u16 p;
-
-	if (!net || !port)
-		return -EINVAL;
-	rcu_read_lock();
-	pub = teredo_pub_rcu(net, &err);
-	if (pub) {
-		p = READ_ONCE(pub->disc_port);
-		if (p)
-			*port = p;
-		else
-			err = -ENETDOWN;
-	}
-	rcu_read_unlock();
-	return err;
+	return teredo_pub_get_port(net, port, true);
 }
 EXPORT_SYMBOL_GPL(teredo_get_discovery_port);
 
