@@ -24,10 +24,6 @@ struct socket;
 struct teredo_dev;
 struct teredo_self;
 
-/* The Teredo IPv4 discovery address (RFC 4380 section 2); its port,
- * TEREDO_DISCOVERY_PORT, is in <linux/teredo.h>
- */
-#define TEREDO_DISCOVERY_IP	0xe00000fd	/* 224.0.0.253, host order */
 /* Between two periodic discovery bubbles, as Miredo: 200 s plus 0..99 s */
 #define TEREDO_DISCOVERY_MIN_S	200
 #define TEREDO_DISCOVERY_JITTER_S	100

@@ -17,6 +17,16 @@
  *    (origin indication) or that our own indirect bubble names (both
  *    directions, so that direct bubbles pass an output-drop policy too);
  *    only global unicast endpoints;
+ *  - local client discovery (RFC 4380 5.2.8), while the client listens on
+ *    224.0.0.253:3544 (a LOCAL_IN hook attaches the helper to the flows
+ *    to the group): our discovery bubble lets the clients on our subnet
+ *    answer us (one permanent expectation, any address of the subnet to
+ *    our port), and a neighbour's discovery bubble, from an address on
+ *    the subnet of the interface it came in on, lets us send to that
+ *    neighbour; only on a subnet with no global address. Both flows and
+ *    their expectation last disc_timeout, longer than the 300 s between
+ *    two discovery bubbles. The ruleset lets the bubbles to the group in
+ *    (the example ruleset: only bare bubbles);
  *  - other modules open exceptions for one peer
  *    (<linux/nf_conntrack_teredo.h>): expectations hung on a per-namespace
  *    anchor conntrack "0.0.0.0:PORT -> 0.0.0.0:0", which no real packet
@@ -35,6 +45,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/inet.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -67,7 +78,8 @@ enum {
 	NF_TEREDO_CLASS_SERVER2,
 	NF_TEREDO_CLASS_PEER,
 	NF_TEREDO_CLASS_EXCEPTION,
-	NF_TEREDO_CLASS_MAX = NF_TEREDO_CLASS_EXCEPTION,
+	NF_TEREDO_CLASS_DISCOVERY,
+	NF_TEREDO_CLASS_MAX = NF_TEREDO_CLASS_DISCOVERY,
 };
 
 static unsigned int server2_timeout __read_mostly = 15;
@@ -78,6 +90,10 @@ static unsigned int peer_timeout __read_mostly = 30;
 module_param(peer_timeout, uint, 0444);
 MODULE_PARM_DESC(peer_timeout,
 		 "seconds to expect an introduced peer (default 30)");
+static unsigned int disc_timeout __read_mostly = 330;
+module_param(disc_timeout, uint, 0444);
+MODULE_PARM_DESC(disc_timeout,
+		 "seconds a local discovery bubble lets the link answer (default 330)");
 static unsigned int max_peers __read_mostly = 64;
 module_param(max_peers, uint, 0444);
 MODULE_PARM_DESC(max_peers,
@@ -96,6 +112,11 @@ static struct nf_conntrack_expect_policy teredo_exp_policy[NF_TEREDO_CLASS_MAX +
 		/* the caller's timeout replaces it, see exception_open() */
 		.timeout = 1,
 		.name = "exception",
+	},
+	/* per flow: ours to the group (the link), or a neighbour's */
+	[NF_TEREDO_CLASS_DISCOVERY] = {
+		.max_expected = 1,
+		.name = "discovery",
 	},
 };
 
@@ -157,6 +178,119 @@ static int teredo_expect(struct nf_conn *ct, unsigned int class, bool incoming,
 	return err;
 }
 
+/* Our address on @dev in the subnet of @ip, or the ifa of @ip itself
+ * (@own). RCU read side (netfilter hooks).
+ */
+static const struct in_ifaddr *teredo_ifa_find(const struct net_device *dev,
+					       __be32 ip, bool own)
+{
+	const struct in_device *in_dev = dev ? __in_dev_get_rcu(dev) : NULL;
+	const struct in_ifaddr *ifa;
+
+	if (!in_dev)
+		return NULL;
+	in_dev_for_each_ifa_rcu(ifa, in_dev) {
+		if (own ? ifa->ifa_local == ip : inet_ifa_match(ip, ifa))
+			return ifa;
+	}
+	return NULL;
+}
+
+/* A subnet with no global address: a LAN behind a NAT, never the world */
+static bool teredo_ifa_private(const struct in_ifaddr *ifa)
+{
+	__be32 first = ifa->ifa_local & ifa->ifa_mask;
+
+	return ifa->ifa_prefixlen >= 8 &&
+	       !nf_teredo_endpoint_ok(first, htons(1)) &&
+	       !nf_teredo_endpoint_ok(first | ~ifa->ifa_mask, htons(1));
+}
+
+/*
+ * A flow to 224.0.0.253:3544, local discovery. Ours (from our address and
+ * port): any address on our subnet may answer to our port. A neighbour's,
+ * from its address on the subnet of the interface it came in on: we may
+ * send to it. Either way the flow lives as long as its expectation.
+ */
+static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
+				  struct nf_conn *ct, __be16 bport)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	union nf_inet_addr src = {}, dst = {};
+	struct nf_conntrack_expect *exp;
+	const struct in_ifaddr *ifa;
+	struct nf_teredo_expect e;
+	unsigned int dataoff, n;
+	__be16 sport, dport;
+	const u8 *data;
+	bool ok;
+	int err;
+
+	if (inet_addr_type(nf_ct_net(ct), t->src.u3.ip) == RTN_LOCAL) {
+		/* ours, from the Teredo port */
+		ifa = teredo_ifa_find(skb->dev, t->src.u3.ip, true);
+		if (t->src.u.udp.port != bport)
+			return;
+	} else {
+		ifa = teredo_ifa_find(skb->dev, t->src.u3.ip, false);
+		if (ifa && t->src.u3.ip == ifa->ifa_broadcast)
+			return;
+	}
+	/* the client is silent on a global address, as on a /0 */
+	if (!ifa || !teredo_ifa_private(ifa))
+		return;
+
+	dataoff = protoff + sizeof(struct udphdr);
+	if (skb->len <= dataoff)
+		return;
+	n = min_t(unsigned int, skb->len - dataoff, TEREDO_CLASSIFY_MAX_READ);
+	spin_lock_bh(&teredo_buf_lock);
+	data = skb_header_pointer(skb, dataoff, n, teredo_buf);
+	if (t->src.u3.ip == ifa->ifa_local)
+		ok = data && nf_teredo_parse(data, n, true, t->dst.u3.ip,
+					     t->dst.u.udp.port, 0, &e);
+	else
+		ok = data && nf_teredo_parse_discovery(data, n, t->src.u3.ip,
+						       t->src.u.udp.port, &e);
+	spin_unlock_bh(&teredo_buf_lock);
+	if (!ok)
+		return;
+
+	exp = nf_ct_expect_alloc(ct);
+	if (!exp)
+		return;
+	if (e.kind == NF_TEREDO_EXPECT_LINK) {
+		/* from the subnet, any port, to us */
+		src.ip = ifa->ifa_local & ifa->ifa_mask;
+		dst.ip = ifa->ifa_local;
+		dport = bport;
+		nf_ct_expect_init(exp, NF_TEREDO_CLASS_DISCOVERY, NFPROTO_IPV4,
+				  &src, &dst, IPPROTO_UDP, NULL, &dport);
+		exp->mask.src.u3.ip = ifa->ifa_mask;
+		exp->flags = NF_CT_EXPECT_PERMANENT;
+	} else if (e.kind == NF_TEREDO_EXPECT_NEIGHBOUR) {
+		/* from us to the neighbour */
+		src.ip = ifa->ifa_local;
+		dst.ip = e.ip;
+		sport = bport;
+		dport = e.port;
+		nf_ct_expect_init(exp, NF_TEREDO_CLASS_DISCOVERY, NFPROTO_IPV4,
+				  &src, &dst, IPPROTO_UDP, &sport, &dport);
+	} else {
+		nf_ct_expect_put(exp);
+		return;
+	}
+	/* replaces the expectation of the flow's previous bubble */
+	err = nf_ct_expect_related(exp, 0);
+	nf_ct_expect_put(exp);
+	if (err) {
+		net_dbg_ratelimited("cannot add discovery expectation: %d\n",
+				    err);
+		return;
+	}
+	nf_ct_refresh(ct, skb, disc_timeout * HZ);
+}
+
 static int teredo_help(struct sk_buff *skb, unsigned int protoff,
 		       struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
@@ -176,6 +310,17 @@ static int teredo_help(struct sk_buff *skb, unsigned int protoff,
 	    teredo_get_port(nf_ct_net(ct), &port))
 		return NF_ACCEPT;
 	bport = htons(port);
+
+	/* Local discovery: flows to the group, while the client listens */
+	if (ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u3.ip ==
+	    htonl(TEREDO_DISCOVERY_IP)) {
+		if (dir == IP_CT_DIR_ORIGINAL &&
+		    ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.udp.port ==
+		    htons(TEREDO_DISCOVERY_PORT) &&
+		    !teredo_get_discovery_port(nf_ct_net(ct), &port))
+			teredo_help_discovery(skb, protoff, ct, bport);
+		return NF_ACCEPT;
+	}
 
 	/* Which direction do the Teredo socket's packets go? */
 	if (ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u.udp.port == bport)
@@ -266,11 +411,50 @@ static unsigned int teredo_out_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static const struct nf_hook_ops teredo_out_ops = {
-	.hook = teredo_out_hook,
-	.pf = NFPROTO_IPV4,
-	.hooknum = NF_INET_LOCAL_OUT,
-	.priority = NF_IP_PRI_CONNTRACK + 1,
+/* LOCAL_IN: the helper for new flows to the local discovery group, while
+ * the client listens there (before conntrack confirms them and calls it).
+ */
+static unsigned int teredo_in_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	const struct nf_conntrack_tuple *t;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn_help *help;
+	struct nf_conn *ct;
+	u16 port;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || nf_ct_is_confirmed(ct) || nf_ct_is_template(ct) ||
+	    test_bit(IPS_HELPER_BIT, &ct->status) || nfct_help(ct) ||
+	    nf_ct_protonum(ct) != IPPROTO_UDP)
+		return NF_ACCEPT;
+	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	if (t->dst.u3.ip != htonl(TEREDO_DISCOVERY_IP) ||
+	    t->dst.u.udp.port != htons(TEREDO_DISCOVERY_PORT) ||
+	    teredo_get_discovery_port(state->net, &port))
+		return NF_ACCEPT;
+
+	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	if (help) {
+		rcu_assign_pointer(help->helper, &teredo_helper);
+		set_bit(IPS_HELPER_BIT, &ct->status);
+	}
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops teredo_hook_ops[] = {
+	{
+		.hook = teredo_out_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook = teredo_in_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_CONNTRACK_HELPER,
+	},
 };
 
 /* ---- exceptions ---------------------------------------------------------- */
@@ -537,14 +721,16 @@ static int __net_init teredo_nf_net_init(struct net *net)
 	tn->count = 0;
 	tn->anchor = NULL;
 	tn->dead = false;
-	return nf_register_net_hook(net, &teredo_out_ops);
+	return nf_register_net_hooks(net, teredo_hook_ops,
+				     ARRAY_SIZE(teredo_hook_ops));
 }
 
 static void __net_exit teredo_nf_net_exit(struct net *net)
 {
 	struct teredo_nf_net *tn = net_generic(net, teredo_nf_net_id);
 
-	nf_unregister_net_hook(net, &teredo_out_ops);
+	nf_unregister_net_hooks(net, teredo_hook_ops,
+				ARRAY_SIZE(teredo_hook_ops));
 	mutex_lock(&teredo_exc_mutex);
 	teredo_nf_net_flush(tn);
 	tn->dead = true;
@@ -564,14 +750,16 @@ static int __init nf_conntrack_teredo_init(void)
 
 	BUILD_BUG_ON(NF_TEREDO_CLASS_MAX >= NF_CT_MAX_EXPECT_CLASSES);
 	BUILD_BUG_ON(NF_TEREDO_EXCEPTION_MAX > NF_CT_EXPECT_MAX_CNT);
-	if (!server2_timeout || !peer_timeout || !max_peers ||
+	if (!server2_timeout || !peer_timeout || !disc_timeout ||
+	    disc_timeout > INT_MAX / HZ || !max_peers ||
 	    max_peers > NF_CT_EXPECT_MAX_CNT - 1) {
-		pr_err("server2_timeout, peer_timeout must be > 0, max_peers 1..%u\n",
+		pr_err("server2_timeout, peer_timeout, disc_timeout must be > 0, max_peers 1..%u\n",
 		       NF_CT_EXPECT_MAX_CNT - 1);
 		return -EINVAL;
 	}
 	teredo_exp_policy[NF_TEREDO_CLASS_SERVER2].timeout = server2_timeout;
 	teredo_exp_policy[NF_TEREDO_CLASS_PEER].timeout = peer_timeout;
+	teredo_exp_policy[NF_TEREDO_CLASS_DISCOVERY].timeout = disc_timeout;
 	/* each peer takes two: toward us and from us */
 	teredo_exp_policy[NF_TEREDO_CLASS_PEER].max_expected = 2 * max_peers;
 

@@ -7,7 +7,9 @@
 
 #include <linux/export.h>
 #include <linux/in.h>
+#include <linux/ipv6.h>
 #include <linux/string.h>
+#include <net/ipv6.h>
 
 #include "nf_conntrack_teredo_parse.h"
 
@@ -37,6 +39,29 @@ static bool nf_teredo_from_server(__be32 ip, __be16 port, __be32 server)
 	       (ip == server || ip == htonl(ntohl(server) + 1));
 }
 
+/*
+ * A local discovery bubble (RFC 4380 5.2.8): a bare bubble to ff02::1,
+ * from a Teredo address whose mapping a peer could have. @pkt is
+ * classified from @buf.
+ */
+static bool nf_teredo_is_discovery(const u8 *buf, const struct teredo_pkt *pkt)
+{
+	static const struct in6_addr all_nodes = IN6ADDR_LINKLOCAL_ALLNODES_INIT;
+	const struct ipv6hdr *ip6 = (const void *)(buf + pkt->ip6_off);
+	struct teredo_addr_info info;
+	struct in6_addr a;
+
+	if (pkt->kind != TEREDO_PKT_BUBBLE || pkt->has_auth || pkt->has_origin)
+		return false;
+	/* classify() saw the whole 40-byte IPv6 header */
+	memcpy(&a, &ip6->daddr, sizeof(a));
+	if (!ipv6_addr_equal(&a, &all_nodes))
+		return false;
+	memcpy(&a, &ip6->saddr, sizeof(a));
+	return !teredo_addr_parse(&a, &info) &&
+	       nf_teredo_endpoint_ok(info.mapped_ip, info.mapped_port);
+}
+
 /**
  * nf_teredo_parse() - what a packet of the Teredo socket's flow lets in
  * @buf: the UDP payload (at most @len bytes are readable)
@@ -58,6 +83,11 @@ static bool nf_teredo_from_server(__be32 ip, __be16 port, __be32 server)
  * be it; if none is, any: the packet is the Teredo socket's own (the
  * helper sees no other flow), and that socket sends RSes only to its
  * server.
+ *
+ * Outgoing local discovery bubble (a bare bubble to ff02::1) to
+ * 224.0.0.253:3544: the clients on our link may answer it
+ * (%NF_TEREDO_EXPECT_LINK; the helper checks that our address there is
+ * not global, as the client does before it sends one).
  *
  * Outgoing bubble to port 3544 whose IPv6 destination is a Teredo
  * address served by @remote_ip (our indirect bubble through the peer's
@@ -114,6 +144,12 @@ bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
 
 	if (pkt.kind != TEREDO_PKT_BUBBLE)
 		return false;
+	if (remote_ip == htonl(TEREDO_DISCOVERY_IP)) {
+		if (!nf_teredo_is_discovery(buf, &pkt))
+			return false;
+		exp->kind = NF_TEREDO_EXPECT_LINK;
+		return true;
+	}
 	/* classify() saw the whole 40-byte IPv6 header within len */
 	memcpy(&dst, buf + pkt.ip6_off + 24, sizeof(dst));
 	if (teredo_addr_parse(&dst, &info) || info.server != remote_ip ||
@@ -125,3 +161,47 @@ bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
 	return true;
 }
 EXPORT_SYMBOL_GPL(nf_teredo_parse);
+
+/**
+ * nf_teredo_parse_discovery() - what a neighbour's discovery bubble lets in
+ * @buf: the UDP payload of a datagram to 224.0.0.253:3544 (at most @len
+ *	bytes are readable)
+ * @len: its length
+ * @src_ip: the datagram's IPv4 source
+ * @src_port: its UDP source port
+ * @exp: the result
+ *
+ * A local discovery bubble (RFC 4380 section 5.2.8: a bare bubble, no
+ * origin indication or authentication, to ff02::1, from a Teredo address
+ * with a global mapping) from a unicast @src_ip and a port other than 0:
+ * the neighbour at @src_ip:@src_port (%NF_TEREDO_EXPECT_NEIGHBOUR). The
+ * helper checks that @src_ip is on the link the datagram came in on.
+ * Reads no byte at or past min(@len, %TEREDO_CLASSIFY_MAX_READ).
+ *
+ * Return: true if @exp names the neighbour.
+ */
+bool nf_teredo_parse_discovery(const u8 *buf, size_t len, __be32 src_ip,
+			       __be16 src_port, struct nf_teredo_expect *exp)
+{
+	struct teredo_pkt pkt;
+
+	exp->kind = NF_TEREDO_EXPECT_NONE;
+	exp->ip = 0;
+	exp->port = 0;
+
+	/* 0/8: ipv4_is_zeronet() is only 0.0.0.0 since 5.x */
+	if (!buf || !src_port || !(ntohl(src_ip) >> 24) ||
+	    ipv4_is_loopback(src_ip) || ipv4_is_multicast(src_ip) ||
+	    ipv4_is_lbcast(src_ip))
+		return false;
+	if (len > TEREDO_CLASSIFY_MAX_READ)
+		len = TEREDO_CLASSIFY_MAX_READ;
+	if (teredo_classify(buf, len, &pkt) < 0 ||
+	    !nf_teredo_is_discovery(buf, &pkt))
+		return false;
+	exp->kind = NF_TEREDO_EXPECT_NEIGHBOUR;
+	exp->ip = src_ip;
+	exp->port = src_port;
+	return true;
+}
+EXPORT_SYMBOL_GPL(nf_teredo_parse_discovery);

@@ -28,11 +28,17 @@
  *	address (a router solicitation went to the server's primary one)
  * @NF_TEREDO_EXPECT_PEER: a peer (our server introduced it with an
  *	origin indication, or our indirect bubble names it)
+ * @NF_TEREDO_EXPECT_LINK: the clients on our link (our local discovery
+ *	bubble invites their answers; no @ip, @port)
+ * @NF_TEREDO_EXPECT_NEIGHBOUR: a client on our link, at @ip:@port (its
+ *	local discovery bubble)
  */
 enum nf_teredo_expect_kind {
 	NF_TEREDO_EXPECT_NONE = 0,
 	NF_TEREDO_EXPECT_SERVER2,
 	NF_TEREDO_EXPECT_PEER,
+	NF_TEREDO_EXPECT_LINK,
+	NF_TEREDO_EXPECT_NEIGHBOUR,
 };
 
 /**
@@ -51,5 +57,7 @@ bool nf_teredo_endpoint_ok(__be32 ip, __be16 port);
 bool nf_teredo_parse(const u8 *buf, size_t len, bool outgoing,
 		     __be32 remote_ip, __be16 remote_port, __be32 server,
 		     struct nf_teredo_expect *exp);
+bool nf_teredo_parse_discovery(const u8 *buf, size_t len, __be32 src_ip,
+			       __be16 src_port, struct nf_teredo_expect *exp);
 
 #endif /* _NF_CONNTRACK_TEREDO_PARSE_H */

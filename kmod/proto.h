@@ -69,6 +69,11 @@
 #define TEREDO_PREFIX			0x20010000U
 #define TEREDO_PREFIX_OBSOLETE		0x3ffe831fU
 
+/* The Teredo IPv4 discovery address (RFC 4380 section 2); its port,
+ * TEREDO_DISCOVERY_PORT, is in <linux/teredo.h>
+ */
+#define TEREDO_DISCOVERY_IP		0xe00000fdU	/* 224.0.0.253 */
+
 /* Flags (RFC 4380 section 4, RFC 5991 section 4): "CRAAAAUG AAAAAAAA" */
 #define TEREDO_FLAG_CONE		0x8000
 #define TEREDO_FLAG_RESERVED		0x4000

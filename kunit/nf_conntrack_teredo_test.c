@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for kmod/nf_conntrack_teredo_parse.c: what one packet of the
- * Teredo socket's flow lets through the firewall.
+ * Teredo socket's flow, or of a flow to the local discovery group, lets
+ * through the firewall.
  *
  * Packets are built with proto.c's builders. Each kind is fed in every
  * truncation from an exact-size kmalloc buffer (KASAN reports any read
@@ -25,6 +26,8 @@ static const __be16 srv_port = htons(3544);
 #define SERVER	IP(198, 51, 100, 1)
 #define SERVER2	IP(198, 51, 100, 2)
 #define PEER	IP(198, 51, 100, 42)
+#define GROUP	IP(224, 0, 0, 253)
+#define NEIGH	IP(10, 0, 1, 3)
 
 struct pkt {
 	u8 b[128];
@@ -74,6 +77,39 @@ static void build_origin(struct kunit *test, struct pkt *p, __be32 ip,
 	m = teredo_build_bubble(p->b + n, sizeof(p->b) - n, &src, &dst);
 	KUNIT_ASSERT_GT(test, m, 0);
 	p->len = n + m;
+}
+
+/* a local discovery bubble from a client mapped to @ip:@port, after an
+ * origin indication (from @ip:@port) if @origin
+ */
+static void build_disc(struct kunit *test, struct pkt *p, __be32 ip, u16 port,
+		       bool origin)
+{
+	static const struct in6_addr all = IN6ADDR_LINKLOCAL_ALLNODES_INIT;
+	struct in6_addr src;
+	int n = 0, m;
+
+	if (origin) {
+		n = teredo_origin_build(p->b, sizeof(p->b), ip, htons(port));
+		KUNIT_ASSERT_EQ(test, n, TEREDO_ORIGIN_LEN);
+	}
+	addr(&src, SERVER, ip, port);
+	m = teredo_build_bubble(p->b + n, sizeof(p->b) - n, &src, &all);
+	KUNIT_ASSERT_GT(test, m, 0);
+	p->len = n + m;
+}
+
+/* a neighbour's datagram to the group, from @ip:@port */
+static bool parse_disc(struct kunit *test, const struct pkt *p, size_t len,
+		       __be32 ip, u16 port, struct nf_teredo_expect *e)
+{
+	u8 *b = kmemdup(p->b, len ? len : 1, GFP_KERNEL);
+	bool r;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	r = nf_teredo_parse_discovery(b, len, ip, htons(port), e);
+	kfree(b);
+	return r;
 }
 
 /* @server: the one the client is qualified with, 0 for none */
@@ -329,6 +365,112 @@ static void teredo_nf_max_read(struct kunit *test)
 	kfree(b);
 }
 
+/* Our discovery bubble to the group: the link may answer, nothing else */
+static void teredo_nf_discovery_ours(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+
+	build_disc(test, &p, PEER, 6000, false);
+	KUNIT_EXPECT_TRUE(test, parse(test, &p, p.len, true, GROUP, srv_port,
+				      &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_LINK);
+	KUNIT_EXPECT_EQ(test, e.ip, 0);
+	KUNIT_EXPECT_EQ(test, e.port, 0);
+	/* with no server too (the group is no server) */
+	KUNIT_EXPECT_TRUE(test, parse_srv(test, &p, p.len, true, GROUP,
+					  srv_port, 0, &e));
+	/* received, or to another port: nothing */
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, false, GROUP,
+				       srv_port, &e));
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, GROUP,
+				       htons(3545), &e));
+	/* a bubble to the group naming a peer, or with an origin */
+	build_bubble(test, &p, SERVER, PEER, 6000);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, GROUP, srv_port,
+				       &e));
+	build_disc(test, &p, PEER, 6000, true);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, GROUP, srv_port,
+				       &e));
+	/* a router solicitation to the group opens no secondary address */
+	build_rs(test, &p);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, GROUP, srv_port,
+				       &e));
+	/* our discovery bubble sent to a server: not a peer either */
+	build_disc(test, &p, PEER, 6000, false);
+	KUNIT_EXPECT_FALSE(test, parse(test, &p, p.len, true, SERVER, srv_port,
+				       &e));
+}
+
+/* A neighbour's discovery bubble: that neighbour, only a bare bubble */
+static void teredo_nf_discovery_neighbour(struct kunit *test)
+{
+	static const __be32 bad_src[] = {
+		0, IP(0, 1, 2, 3), IP(127, 0, 0, 1), IP(224, 0, 0, 253),
+		IP(239, 1, 1, 1), IP(255, 255, 255, 255),
+	};
+	struct nf_teredo_expect e;
+	struct pkt p;
+	int i;
+
+	build_disc(test, &p, PEER, 6000, false);
+	KUNIT_EXPECT_TRUE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_NEIGHBOUR);
+	KUNIT_EXPECT_EQ(test, e.ip, NEIGH);
+	KUNIT_EXPECT_EQ(test, e.port, htons(4000));
+
+	/* from nowhere a neighbour can be, or from port 0 */
+	for (i = 0; i < ARRAY_SIZE(bad_src); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, parse_disc(test, &p, p.len,
+							bad_src[i], 4000, &e),
+				       "from %pI4", &bad_src[i]);
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 0, &e));
+	KUNIT_EXPECT_EQ(test, e.kind, NF_TEREDO_EXPECT_NONE);
+	/* with an origin indication */
+	build_disc(test, &p, PEER, 6000, true);
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	/* to a unicast address, not ff02::1 */
+	build_bubble(test, &p, SERVER, PEER, 6000);
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	/* from a Teredo address with a mapping no peer can have */
+	build_disc(test, &p, IP(10, 0, 1, 3), 6000, false);
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	build_disc(test, &p, PEER, 0, false);
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	/* from an address that is not Teredo */
+	build_disc(test, &p, PEER, 6000, false);
+	p.b[8] = 0x20;
+	p.b[9] = 0x02;
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	/* data, or an RS, to the group */
+	build_rs(test, &p);
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, p.len, NEIGH, 4000, &e));
+	/* no buffer, random bytes */
+	KUNIT_EXPECT_FALSE(test, nf_teredo_parse_discovery(NULL, 40, NEIGH,
+							   htons(4000), &e));
+	memset(p.b, 'x', sizeof(p.b));
+	KUNIT_EXPECT_FALSE(test, parse_disc(test, &p, sizeof(p.b), NEIGH,
+					    4000, &e));
+}
+
+/* Every truncation of a discovery bubble, both ways: nothing, no over-read */
+static void teredo_nf_discovery_truncations(struct kunit *test)
+{
+	struct nf_teredo_expect e;
+	struct pkt p;
+	int len;
+
+	build_disc(test, &p, PEER, 6000, false);
+	for (len = 0; len < p.len; len++) {
+		KUNIT_EXPECT_FALSE_MSG(test, parse(test, &p, len, true, GROUP,
+						   srv_port, &e),
+				       "len %d ours", len);
+		KUNIT_EXPECT_FALSE_MSG(test, parse_disc(test, &p, len, NEIGH,
+							4000, &e),
+				       "len %d neighbour", len);
+	}
+}
+
 static struct kunit_case teredo_nf_cases[] = {
 	KUNIT_CASE(teredo_nf_rs),
 	KUNIT_CASE(teredo_nf_own_bubble),
@@ -338,6 +480,9 @@ static struct kunit_case teredo_nf_cases[] = {
 	KUNIT_CASE(teredo_nf_nothing_else),
 	KUNIT_CASE(teredo_nf_truncations),
 	KUNIT_CASE(teredo_nf_max_read),
+	KUNIT_CASE(teredo_nf_discovery_ours),
+	KUNIT_CASE(teredo_nf_discovery_neighbour),
+	KUNIT_CASE(teredo_nf_discovery_truncations),
 	{}
 };
 

@@ -18,49 +18,10 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/sec-lib.sh"
+source "$(dirname "$0")/local-lib.sh"
 trap 'port_unload; e2e_cleanup' EXIT
 
-c3() { ip netns exec cl3 "$@"; }
-attr3() { c3 cat "$SYS/$1"; }
-both() { [ "$(attr state)" = qualified ] && [ "$(attr3 state)" = qualified ]; }
-# disc NS SRC SPORT SRC6 [DST6 [LEN [COUNT [DADDR [DPORT]]]]]: a bubble (a
-# datagram with IPv6 payload LEN, next header 59) from SRC:SPORT to
-# DADDR:DPORT, 224.0.0.253:3544 by default, multicast with TTL 1 from SRC
-disc() {
-	ip netns exec "$1" python3 - "${@:2}" <<'EOF'
-import socket, struct, sys
-a = sys.argv[1:] + [None] * 8
-src, sport, src6 = a[0], int(a[1]), a[2]
-dst6, n = a[3] or 'ff02::1', int(a[4] or 0)
-count, daddr, dport = int(a[5] or 1), a[6] or '224.0.0.253', int(a[7] or 3544)
-pkt = struct.pack('!IHBB', 6 << 28, n, 59, 0) + \
-    socket.inet_pton(socket.AF_INET6, src6) + \
-    socket.inet_pton(socket.AF_INET6, dst6) + bytes(n)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((src, sport))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(src))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
-for _ in range(count):
-    s.sendto(pkt, (daddr, dport))
-EOF
-}
-
-e2e_topology
-e2e_nat 1 masquerade
-ip netns exec nat1 sysctl -qw net.netfilter.nf_conntrack_udp_timeout=90
-# nat1's LAN becomes a bridge, cl3 the second host on it
-ip -n nat1 link add br1 type bridge
-ip -n nat1 addr del 10.0.1.1/24 dev e1
-ip -n nat1 link set e1 master br1
-ip -n nat1 addr add 10.0.1.1/24 dev br1
-ip -n nat1 link set br1 up
-e2e_ns_add cl3
-ip -n nat1 link add e3 type veth peer name e0 netns cl3
-ip -n nat1 link set e3 master br1 up
-ip -n cl3 addr add 10.0.1.3/24 dev e0
-ip -n cl3 link set e0 up
-ip -n cl3 route add default via 10.0.1.1
-e2e_miredo_server
+local_topology
 
 modprobe teredo || port_fail "modprobe teredo"
 modprobe teredo_port_sample || port_fail "modprobe sample"
@@ -106,9 +67,9 @@ for ns in cl1 cl3; do
 	ip netns exec $ns sh -c "echo 1 >$SYS/local_discovery" ||
 		port_fail "local_discovery on ($ns)"
 done
-e2e_wait 10 sh -c "ip netns exec cl1 ss -Huln | grep -q '224.0.0.253[^ ]*:3544 '" ||
+e2e_wait 10 disc_listening cl1 ||
 	sec_fail "cl1 does not listen on 224.0.0.253:3544"
-e2e_wait 10 sh -c "ip netns exec cl3 ss -Huln | grep -q '224.0.0.253[^ ]*:3544 '" ||
+e2e_wait 10 disc_listening cl3 ||
 	sec_fail "cl3 does not listen on 224.0.0.253:3544"
 out=$(cl ping -6 -c 3 -i 0.5 -w 20 "$K3" 2>&1) ||
 	sec_fail "cl1 cannot reach cl3 with local discovery: $out"
