@@ -196,6 +196,20 @@ static const struct in_ifaddr *teredo_ifa_find(const struct net_device *dev,
 	return NULL;
 }
 
+/*
+ * nf_ct_refresh() without the skb argument that 6.1 has and 6.12 not
+ * (no accounting): @ct lives @extra jiffies from now.
+ */
+static void teredo_ct_refresh(struct nf_conn *ct, u32 extra)
+{
+	if (test_bit(IPS_FIXED_TIMEOUT_BIT, &ct->status))
+		return;
+	/* an unconfirmed flow's timeout is relative until confirmed */
+	if (nf_ct_is_confirmed(ct))
+		extra += nfct_time_stamp;
+	WRITE_ONCE(ct->timeout, extra);
+}
+
 /* A subnet with no global address: a LAN behind a NAT, never the world */
 static bool teredo_ifa_private(const struct in_ifaddr *ifa)
 {
@@ -288,7 +302,7 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 				    err);
 		return;
 	}
-	nf_ct_refresh(ct, skb, disc_timeout * HZ);
+	teredo_ct_refresh(ct, disc_timeout * HZ);
 }
 
 static int teredo_help(struct sk_buff *skb, unsigned int protoff,
