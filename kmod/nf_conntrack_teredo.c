@@ -20,13 +20,13 @@
  *  - local client discovery (RFC 4380 5.2.8), while the client listens on
  *    224.0.0.253:3544 (a LOCAL_IN hook attaches the helper to the flows
  *    to the group): our discovery bubble lets the clients on our subnet
- *    answer us (one permanent expectation, any address of the subnet to
- *    our port), and a neighbour's discovery bubble, from an address on
- *    the subnet of the interface it came in on, lets us send to that
- *    neighbour; only on a subnet with no global address. Both flows and
- *    their expectation last disc_timeout, longer than the 300 s between
- *    two discovery bubbles. The ruleset lets the bubbles to the group in
- *    (the example ruleset: only bare bubbles);
+ *    answer us for NF_TEREDO_LINK_TIMEOUT (one permanent expectation,
+ *    any address of the subnet to our port), and a neighbour's discovery
+ *    bubble, from an address on the subnet of the interface it came in
+ *    on, lets us send to that neighbour for disc_timeout, longer than
+ *    the 300 s between two of its bubbles; only on a subnet with no
+ *    global address. The ruleset lets the bubbles to the group in (the
+ *    example ruleset: only bare bubbles);
  *  - other modules open exceptions for one peer
  *    (<linux/nf_conntrack_teredo.h>): expectations hung on a per-namespace
  *    anchor conntrack "0.0.0.0:PORT -> 0.0.0.0:0", which no real packet
@@ -90,10 +90,14 @@ static unsigned int peer_timeout __read_mostly = 30;
 module_param(peer_timeout, uint, 0444);
 MODULE_PARM_DESC(peer_timeout,
 		 "seconds to expect an introduced peer (default 30)");
+/* Neighbours answer our discovery bubble at once (and the client resends
+ * its probe within seconds): the link may answer for this long.
+ */
+#define NF_TEREDO_LINK_TIMEOUT	15
 static unsigned int disc_timeout __read_mostly = 330;
 module_param(disc_timeout, uint, 0444);
 MODULE_PARM_DESC(disc_timeout,
-		 "seconds a local discovery bubble lets the link answer (default 330)");
+		 "seconds a neighbour's local discovery bubble lets us answer it (default 330)");
 static unsigned int max_peers __read_mostly = 64;
 module_param(max_peers, uint, 0444);
 MODULE_PARM_DESC(max_peers,
@@ -116,6 +120,8 @@ static struct nf_conntrack_expect_policy teredo_exp_policy[NF_TEREDO_CLASS_MAX +
 	/* per flow: ours to the group (the link), or a neighbour's */
 	[NF_TEREDO_CLASS_DISCOVERY] = {
 		.max_expected = 1,
+		/* each sets its own, see teredo_help_discovery() */
+		.timeout = 1,
 		.name = "discovery",
 	},
 };
@@ -234,7 +240,7 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 	struct nf_conntrack_expect *exp;
 	const struct in_ifaddr *ifa;
 	struct nf_teredo_expect e;
-	unsigned int dataoff, n;
+	unsigned int dataoff, n, timeout;
 	__be16 sport, dport;
 	const u8 *data;
 	bool ok;
@@ -274,7 +280,7 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 	if (!exp)
 		return;
 	if (e.kind == NF_TEREDO_EXPECT_LINK) {
-		/* from the subnet, any port, to us */
+		/* from the subnet, any port, to us, while answers come */
 		src.ip = ifa->ifa_local & ifa->ifa_mask;
 		dst.ip = ifa->ifa_local;
 		dport = bport;
@@ -282,6 +288,7 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 				  &src, &dst, IPPROTO_UDP, NULL, &dport);
 		exp->mask.src.u3.ip = ifa->ifa_mask;
 		exp->flags = NF_CT_EXPECT_PERMANENT;
+		timeout = NF_TEREDO_LINK_TIMEOUT;
 	} else if (e.kind == NF_TEREDO_EXPECT_NEIGHBOUR) {
 		/* from us to the neighbour */
 		src.ip = ifa->ifa_local;
@@ -290,10 +297,13 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 		dport = e.port;
 		nf_ct_expect_init(exp, NF_TEREDO_CLASS_DISCOVERY, NFPROTO_IPV4,
 				  &src, &dst, IPPROTO_UDP, &sport, &dport);
+		timeout = disc_timeout;
 	} else {
 		nf_ct_expect_put(exp);
 		return;
 	}
+	/* nf_ct_expect_insert() adds the class's 1 s, as for exceptions */
+	exp->timeout += (timeout - 1) * HZ;
 	/* replaces the expectation of the flow's previous bubble */
 	err = nf_ct_expect_related(exp, 0);
 	nf_ct_expect_put(exp);
@@ -302,7 +312,7 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 				    err);
 		return;
 	}
-	teredo_ct_refresh(ct, disc_timeout * HZ);
+	teredo_ct_refresh(ct, timeout * HZ);
 }
 
 static int teredo_help(struct sk_buff *skb, unsigned int protoff,
@@ -773,7 +783,6 @@ static int __init nf_conntrack_teredo_init(void)
 	}
 	teredo_exp_policy[NF_TEREDO_CLASS_SERVER2].timeout = server2_timeout;
 	teredo_exp_policy[NF_TEREDO_CLASS_PEER].timeout = peer_timeout;
-	teredo_exp_policy[NF_TEREDO_CLASS_DISCOVERY].timeout = disc_timeout;
 	/* each peer takes two: toward us and from us */
 	teredo_exp_policy[NF_TEREDO_CLASS_PEER].max_expected = 2 * max_peers;
 

@@ -7,8 +7,10 @@
 # drop) with nf_conntrack_teredo, local discovery on (the default).
 #   a. They reach each other over the LAN, ping both ways: the ruleset
 #      lets the neighbour's discovery bubble in, the helper expects the
-#      answers on the subnet (our own bubble) and lets us answer the
-#      neighbour (its bubble); both expectations are listed.
+#      answers on the subnet for 15 s (our own bubble) and lets us answer
+#      the neighbour (its bubble); cl1's expectation events show both.
+#      Once the 15 s are over, a LAN host's UDP to cl1's port is dropped
+#      before the client sees it.
 #   b. Nothing else to port 3544, from nat1 (10.0.1.1, a host on the
 #      LAN): data to the group, a bubble with payload, a unicast bubble
 #      to port 3544 neither pass the ruleset (the client's counters and
@@ -76,6 +78,9 @@ M=$(attr mapped_address)
 log "cl1 $K1 (port $P1), cl3 $K3 (port $P3), both mapped to $M"
 
 # a. through both firewalls, over the LAN
+e2e_ct_events_on cl1 || port_fail "nf_conntrack_events in cl1"
+e2e_expect_events cl1 "$E2E_TMP/expect-a" 60 ||
+	lfail "conntrack -E expect does not listen"
 out=$(cl ping -6 -c 3 -i 0.5 -w 30 "$K3" 2>&1) ||
 	lfail "cl1 cannot reach cl3 through the firewalls: $out"
 log "cl1 -> cl3 $(echo "$out" | grep -o '[0-9]* received')"
@@ -87,12 +92,36 @@ lan_flow() { cl conntrack -L -p udp --orig-src 10.0.1.3 --orig-dst 10.0.1.2 2>/d
 lan_flow2() { cl conntrack -L -p udp --orig-src 10.0.1.2 --orig-dst 10.0.1.3 2>/dev/null |
 	grep -q "dport=$P3 "; }
 lan_flow || lan_flow2 || lfail "no flow between 10.0.1.2 and 10.0.1.3 in cl1"
-e=$(expects cl1)
+e2e_expect_events_stop
+e=$(grep "\[NEW\]" "$E2E_TMP/expect-a")
+log "cl1's new expectations:"
+echo "$e" | sed 's/^/#   /'
 echo "$e" | grep -q "src=10.0.1.0 dst=10.0.1.2 sport=0 dport=$P1 .*mask-src=255.255.255.0 .*master-dst=224.0.0.253.*PERMANENT" ||
-	sec_bad "cl1: no expectation for its subnet (its own discovery bubble): $e"
-log "cl1 expects: $(echo "$e" | tr '\n' ';')"
+	sec_bad "cl1: no expectation for its subnet (its own discovery bubble)"
+echo "$e" | grep -q "src=10.0.1.2 dst=10.0.1.3 sport=$P1 dport=$P3 .*master-src=10.0.1.3 master-dst=224.0.0.253" ||
+	sec_bad "cl1: no expectation toward cl3 (cl3's discovery bubble)"
 n=$(disc_count cl1)
 [ "$n" -ge 1 ] || sec_bad "cl1's ruleset let in $n discovery bubbles"
+# the window closes: then a LAN host's datagram to the port is dropped
+link_open() { expects cl1 | grep -q "mask-src=255.255.255.0"; }
+link_closed() { ! link_open; }
+e2e_wait 40 link_closed ||
+	sec_bad "cl1's subnet still expected after 40 s: $(expects cl1)"
+all_drops() { attr drops | awk '{ s += $2 } END { print s }'; }
+m0=$(all_drops)
+ip netns exec nat1 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('10.0.1.1', 4200))
+for _ in range(3): s.sendto(b'not teredo', ('10.0.1.2', $P1))"
+sleep 1
+if link_open; then
+	log "cl1 sent a discovery bubble meanwhile: not checked"
+elif [ "$(all_drops)" != "$m0" ]; then
+	sec_bad "unsolicited UDP from 10.0.1.1 reached cl1's client (drops $m0 -> $(all_drops))"
+else
+	log "the subnet's window closed; 10.0.1.1's datagrams to $P1 dropped"
+fi
 
 # b. nothing else to port 3544 (nat1 is the other host on the LAN)
 OTHER=$(teredo_of "$E2E_SERVER" 0 198.51.100.99 4000)

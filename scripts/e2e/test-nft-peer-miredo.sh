@@ -100,7 +100,10 @@ d=$(($(out_dropped) - d0))
 	nfail "$d packets from the Teredo port met the output policy while kteredo started"
 log "output policy drops from the Teredo port while kteredo started: $d"
 
-# c. An unrelated host (nat1's inside address) to the Teredo port.
+# c. An unrelated host (nat1's inside address) to the Teredo port, once
+# the 15 s that cl1's discovery bubble opens its subnet for are over.
+link_closed() { ! fw conntrack -L expect 2>/dev/null | grep -q "mask-src=255.255.255.0"; }
+e2e_wait 30 link_closed || nfail "cl1's subnet still expected after 30 s"
 n=$(nft_send_counted nat1 3 10.0.1.1 5000)
 [ "$n" = 3 ] || nfail "unsolicited UDP from 10.0.1.1: counter saw $n of 3"
 log "unsolicited UDP from 10.0.1.1: 3 of 3 dropped and counted (total $(nft_dropped))"
