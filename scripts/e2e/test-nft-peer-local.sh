@@ -55,6 +55,10 @@ lfail() {
 local_topology
 modprobe teredo || port_fail "modprobe teredo"
 modprobe nf_conntrack_teredo || port_fail "modprobe nf_conntrack_teredo"
+# cl1's expectations from the start (both announce once qualified)
+e2e_ct_events_on cl1 || port_fail "nf_conntrack_events in cl1"
+e2e_expect_events cl1 "$E2E_TMP/expect-a" 180 ||
+	port_fail "conntrack -E expect does not listen"
 for ns in cl1:$P1 cl3:$P3; do
 	n=${ns%:*}
 	p=${ns#*:}
@@ -78,9 +82,6 @@ M=$(attr mapped_address)
 log "cl1 $K1 (port $P1), cl3 $K3 (port $P3), both mapped to $M"
 
 # a. through both firewalls, over the LAN
-e2e_ct_events_on cl1 || port_fail "nf_conntrack_events in cl1"
-e2e_expect_events cl1 "$E2E_TMP/expect-a" 60 ||
-	lfail "conntrack -E expect does not listen"
 out=$(cl ping -6 -c 3 -i 0.5 -w 30 "$K3" 2>&1) ||
 	lfail "cl1 cannot reach cl3 through the firewalls: $out"
 log "cl1 -> cl3 $(echo "$out" | grep -o '[0-9]* received')"
