@@ -7,9 +7,7 @@
 
 #include <linux/export.h>
 #include <linux/in.h>
-#include <linux/ipv6.h>
 #include <linux/string.h>
-#include <net/ipv6.h>
 
 #include "nf_conntrack_teredo_parse.h"
 
@@ -46,19 +44,19 @@ static bool nf_teredo_from_server(__be32 ip, __be16 port, __be32 server)
  */
 static bool nf_teredo_is_discovery(const u8 *buf, const struct teredo_pkt *pkt)
 {
-	static const struct in6_addr all_nodes = IN6ADDR_LINKLOCAL_ALLNODES_INIT;
-	const struct ipv6hdr *ip6 = (const void *)(buf + pkt->ip6_off);
+	/* ff02::1; raw offsets, as the fuzz harness has no IPv6 headers */
+	static const u8 all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	const u8 *ip6 = buf + pkt->ip6_off;
 	struct teredo_addr_info info;
-	struct in6_addr a;
+	struct in6_addr src;
 
 	if (pkt->kind != TEREDO_PKT_BUBBLE || pkt->has_auth || pkt->has_origin)
 		return false;
 	/* classify() saw the whole 40-byte IPv6 header */
-	memcpy(&a, &ip6->daddr, sizeof(a));
-	if (!ipv6_addr_equal(&a, &all_nodes))
+	if (memcmp(ip6 + 24, all_nodes, sizeof(all_nodes)))
 		return false;
-	memcpy(&a, &ip6->saddr, sizeof(a));
-	return !teredo_addr_parse(&a, &info) &&
+	memcpy(&src, ip6 + 8, sizeof(src));
+	return !teredo_addr_parse(&src, &info) &&
 	       nf_teredo_endpoint_ok(info.mapped_ip, info.mapped_port);
 }
 
@@ -189,10 +187,9 @@ bool nf_teredo_parse_discovery(const u8 *buf, size_t len, __be32 src_ip,
 	exp->ip = 0;
 	exp->port = 0;
 
-	/* 0/8: ipv4_is_zeronet() is only 0.0.0.0 since 5.x */
+	/* not 0/8, 127/8, multicast, 240/4 or the broadcast address */
 	if (!buf || !src_port || !(ntohl(src_ip) >> 24) ||
-	    ipv4_is_loopback(src_ip) || ipv4_is_multicast(src_ip) ||
-	    ipv4_is_lbcast(src_ip))
+	    ntohl(src_ip) >> 24 == 127 || ntohl(src_ip) >> 28 >= 0xe)
 		return false;
 	if (len > TEREDO_CLASSIFY_MAX_READ)
 		len = TEREDO_CLASSIFY_MAX_READ;
