@@ -777,8 +777,8 @@ static int __init nf_conntrack_teredo_init(void)
 	if (!server2_timeout || !peer_timeout || !disc_timeout ||
 	    disc_timeout > INT_MAX / HZ || !max_peers ||
 	    max_peers > NF_CT_EXPECT_MAX_CNT - 1) {
-		pr_err("server2_timeout, peer_timeout, disc_timeout must be > 0, max_peers 1..%u\n",
-		       NF_CT_EXPECT_MAX_CNT - 1);
+		pr_err("server2_timeout and peer_timeout must be > 0, disc_timeout 1..%u, max_peers 1..%u\n",
+		       INT_MAX / HZ, NF_CT_EXPECT_MAX_CNT - 1);
 		return -EINVAL;
 	}
 	teredo_exp_policy[NF_TEREDO_CLASS_SERVER2].timeout = server2_timeout;

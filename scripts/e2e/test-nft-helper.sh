@@ -8,8 +8,9 @@
 # (origin indication) and for a peer our own indirect bubble names, and
 # nothing else: not for origins from other hosts on port 3544, nor for
 # LAN addresses; without the helper the server's secondary address is
-# dropped. Packets "from the Teredo socket" are crafted with a raw socket
-# on its port (nft-pkt.py), so this does not depend on the client.
+# dropped; bad module parameters are refused. Packets "from the Teredo
+# socket" are crafted with a raw socket on its port (nft-pkt.py), so this
+# does not depend on the client.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/nft-lib.sh"
@@ -17,6 +18,17 @@ trap 'nft_unload; e2e_cleanup' EXIT
 
 nft_topology
 port=$(nft_port)
+# Bad parameters: refused at load, with the reason in dmesg
+for bad in server2_timeout=0 peer_timeout=0 disc_timeout=0 \
+	disc_timeout=4294967295 max_peers=0 max_peers=255; do
+	modprobe nf_conntrack_teredo "$bad" 2>/dev/null &&
+		port_fail "nf_conntrack_teredo loaded with $bad"
+	[ -e /sys/module/nf_conntrack_teredo ] &&
+		port_fail "nf_conntrack_teredo present after $bad"
+done
+[ "$(dmesg | grep -c "nf_conntrack_teredo: server2_timeout and peer_timeout must be > 0, disc_timeout 1\.\.[0-9]*, max_peers 1\.\.254")" = 6 ] ||
+	port_fail "no reason in dmesg for the refused parameters"
+log "6 bad parameters refused"
 # Expectations live longer than their defaults (15 s for the server's
 # secondary address, 30 s for a peer): on the debug kernel in a busy VM,
 # the conntrack -L between opening one and using it can take that long.
