@@ -20,13 +20,13 @@
  *  - local client discovery (RFC 4380 5.2.8), while the client listens on
  *    224.0.0.253:3544 (a LOCAL_IN hook attaches the helper to the flows
  *    to the group): our discovery bubble lets the clients on our subnet
- *    answer us for NF_TEREDO_LINK_TIMEOUT (one permanent expectation,
- *    any address of the subnet to our port), and a neighbour's discovery
- *    bubble, from an address on the subnet of the interface it came in
- *    on, lets us send to that neighbour for disc_timeout, longer than
- *    the 300 s between two of its bubbles; only on a subnet with no
- *    global address. The ruleset lets the bubbles to the group in (the
- *    example ruleset: only bare bubbles);
+ *    answer us (one permanent expectation, any address of the subnet to
+ *    our port), and a neighbour's discovery bubble, from an address on
+ *    the subnet of the interface it came in on, lets us answer that
+ *    neighbour; for disc_timeout (15 s: answers come at once, and each
+ *    bubble opens them again), only on a subnet with no global address.
+ *    The ruleset lets the bubbles to the group in (the example ruleset:
+ *    only bare bubbles);
  *  - other modules open exceptions for one peer
  *    (<linux/nf_conntrack_teredo.h>): expectations hung on a per-namespace
  *    anchor conntrack "0.0.0.0:PORT -> 0.0.0.0:0", which no real packet
@@ -90,14 +90,10 @@ static unsigned int peer_timeout __read_mostly = 30;
 module_param(peer_timeout, uint, 0444);
 MODULE_PARM_DESC(peer_timeout,
 		 "seconds to expect an introduced peer (default 30)");
-/* Neighbours answer our discovery bubble at once (and the client resends
- * its probe within seconds): the link may answer for this long.
- */
-#define NF_TEREDO_LINK_TIMEOUT	15
-static unsigned int disc_timeout __read_mostly = 330;
+static unsigned int disc_timeout __read_mostly = 15;
 module_param(disc_timeout, uint, 0444);
 MODULE_PARM_DESC(disc_timeout,
-		 "seconds a neighbour's local discovery bubble lets us answer it (default 330)");
+		 "seconds a local discovery bubble lets the link answer it (default 15)");
 static unsigned int max_peers __read_mostly = 64;
 module_param(max_peers, uint, 0444);
 MODULE_PARM_DESC(max_peers,
@@ -120,8 +116,6 @@ static struct nf_conntrack_expect_policy teredo_exp_policy[NF_TEREDO_CLASS_MAX +
 	/* per flow: ours to the group (the link), or a neighbour's */
 	[NF_TEREDO_CLASS_DISCOVERY] = {
 		.max_expected = 1,
-		/* each sets its own, see teredo_help_discovery() */
-		.timeout = 1,
 		.name = "discovery",
 	},
 };
@@ -240,7 +234,7 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 	struct nf_conntrack_expect *exp;
 	const struct in_ifaddr *ifa;
 	struct nf_teredo_expect e;
-	unsigned int dataoff, n, timeout;
+	unsigned int dataoff, n;
 	__be16 sport, dport;
 	const u8 *data;
 	bool ok;
@@ -288,7 +282,6 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 				  &src, &dst, IPPROTO_UDP, NULL, &dport);
 		exp->mask.src.u3.ip = ifa->ifa_mask;
 		exp->flags = NF_CT_EXPECT_PERMANENT;
-		timeout = NF_TEREDO_LINK_TIMEOUT;
 	} else if (e.kind == NF_TEREDO_EXPECT_NEIGHBOUR) {
 		/* from us to the neighbour */
 		src.ip = ifa->ifa_local;
@@ -297,13 +290,10 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 		dport = e.port;
 		nf_ct_expect_init(exp, NF_TEREDO_CLASS_DISCOVERY, NFPROTO_IPV4,
 				  &src, &dst, IPPROTO_UDP, &sport, &dport);
-		timeout = disc_timeout;
 	} else {
 		nf_ct_expect_put(exp);
 		return;
 	}
-	/* nf_ct_expect_insert() adds the class's 1 s, as for exceptions */
-	exp->timeout += (timeout - 1) * HZ;
 	/* replaces the expectation of the flow's previous bubble */
 	err = nf_ct_expect_related(exp, 0);
 	nf_ct_expect_put(exp);
@@ -312,7 +302,8 @@ static void teredo_help_discovery(struct sk_buff *skb, unsigned int protoff,
 				    err);
 		return;
 	}
-	teredo_ct_refresh(ct, timeout * HZ);
+	/* the flow outlives its expectation: no dead master */
+	teredo_ct_refresh(ct, (disc_timeout + 1) * HZ);
 }
 
 static int teredo_help(struct sk_buff *skb, unsigned int protoff,
@@ -775,14 +766,15 @@ static int __init nf_conntrack_teredo_init(void)
 	BUILD_BUG_ON(NF_TEREDO_CLASS_MAX >= NF_CT_MAX_EXPECT_CLASSES);
 	BUILD_BUG_ON(NF_TEREDO_EXCEPTION_MAX > NF_CT_EXPECT_MAX_CNT);
 	if (!server2_timeout || !peer_timeout || !disc_timeout ||
-	    disc_timeout > INT_MAX / HZ || !max_peers ||
+	    disc_timeout >= INT_MAX / HZ || !max_peers ||
 	    max_peers > NF_CT_EXPECT_MAX_CNT - 1) {
 		pr_err("server2_timeout and peer_timeout must be > 0, disc_timeout 1..%u, max_peers 1..%u\n",
-		       INT_MAX / HZ, NF_CT_EXPECT_MAX_CNT - 1);
+		       INT_MAX / HZ - 1, NF_CT_EXPECT_MAX_CNT - 1);
 		return -EINVAL;
 	}
 	teredo_exp_policy[NF_TEREDO_CLASS_SERVER2].timeout = server2_timeout;
 	teredo_exp_policy[NF_TEREDO_CLASS_PEER].timeout = peer_timeout;
+	teredo_exp_policy[NF_TEREDO_CLASS_DISCOVERY].timeout = disc_timeout;
 	/* each peer takes two: toward us and from us */
 	teredo_exp_policy[NF_TEREDO_CLASS_PEER].max_expected = 2 * max_peers;
 

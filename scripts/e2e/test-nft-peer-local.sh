@@ -7,8 +7,9 @@
 # drop) with nf_conntrack_teredo, local discovery on (the default).
 #   a. They reach each other over the LAN, ping both ways: the ruleset
 #      lets the neighbour's discovery bubble in, the helper expects the
-#      answers on the subnet for 15 s (our own bubble) and lets us answer
-#      the neighbour (its bubble); cl1's expectation events show both.
+#      answers on the subnet (our own bubble) and lets us answer the
+#      neighbour (its bubble), for 15 s each; cl1's expectation events
+#      show both.
 #      Once the 15 s are over, a LAN host's UDP to cl1's port is dropped
 #      before the client sees it.
 #   b. Nothing else to port 3544, from nat1 (10.0.1.1, a host on the
