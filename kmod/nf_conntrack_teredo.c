@@ -398,31 +398,42 @@ static int teredo_help(struct sk_buff *skb, unsigned int protoff,
 	return NF_ACCEPT;
 }
 
-/* LOCAL_OUT, just after conntrack: the helper for the Teredo socket's new
- * flows, as nft_ct's "ct helper set" would attach it.
- */
-static unsigned int teredo_out_hook(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
+/* A new UDP flow with no helper yet, or NULL */
+static struct nf_conn *teredo_new_udp_ct(struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
-	struct nf_conn_help *help;
-	struct nf_conn *ct;
-	u16 port;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
 
-	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || nf_ct_is_confirmed(ct) || nf_ct_is_template(ct) ||
 	    test_bit(IPS_HELPER_BIT, &ct->status) || nfct_help(ct) ||
 	    nf_ct_protonum(ct) != IPPROTO_UDP)
-		return NF_ACCEPT;
-	if (teredo_get_port(state->net, &port) ||
-	    ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u.udp.port != htons(port))
-		return NF_ACCEPT;
+		return NULL;
+	return ct;
+}
 
-	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+/* As nft_ct's "ct helper set" would */
+static void teredo_attach(struct nf_conn *ct)
+{
+	struct nf_conn_help *help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+
 	if (help) {
 		rcu_assign_pointer(help->helper, &teredo_helper);
 		set_bit(IPS_HELPER_BIT, &ct->status);
 	}
+}
+
+/* LOCAL_OUT, just after conntrack: the helper for the Teredo socket's new
+ * flows.
+ */
+static unsigned int teredo_out_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct nf_conn *ct = teredo_new_udp_ct(skb);
+	u16 port;
+
+	if (ct && !teredo_get_port(state->net, &port) &&
+	    ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u.udp.port == htons(port))
+		teredo_attach(ct);
 	return NF_ACCEPT;
 }
 
@@ -432,28 +443,17 @@ static unsigned int teredo_out_hook(void *priv, struct sk_buff *skb,
 static unsigned int teredo_in_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
+	struct nf_conn *ct = teredo_new_udp_ct(skb);
 	const struct nf_conntrack_tuple *t;
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn_help *help;
-	struct nf_conn *ct;
 	u16 port;
 
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || nf_ct_is_confirmed(ct) || nf_ct_is_template(ct) ||
-	    test_bit(IPS_HELPER_BIT, &ct->status) || nfct_help(ct) ||
-	    nf_ct_protonum(ct) != IPPROTO_UDP)
+	if (!ct)
 		return NF_ACCEPT;
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	if (t->dst.u3.ip != htonl(TEREDO_DISCOVERY_IP) ||
-	    t->dst.u.udp.port != htons(TEREDO_DISCOVERY_PORT) ||
-	    teredo_get_discovery_port(state->net, &port))
-		return NF_ACCEPT;
-
-	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
-	if (help) {
-		rcu_assign_pointer(help->helper, &teredo_helper);
-		set_bit(IPS_HELPER_BIT, &ct->status);
-	}
+	if (t->dst.u3.ip == htonl(TEREDO_DISCOVERY_IP) &&
+	    t->dst.u.udp.port == htons(TEREDO_DISCOVERY_PORT) &&
+	    !teredo_get_discovery_port(state->net, &port))
+		teredo_attach(ct);
 	return NF_ACCEPT;
 }
 
