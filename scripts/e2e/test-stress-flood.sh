@@ -105,9 +105,14 @@ log "bubbles sent: $in_bubbles in ${in_secs}s of bubbles in, $FLOOD_BUBBLES in $
 	sec_bad "$FLOOD_BUBBLES bubbles in ${FLOOD_SECS}s: over the probe budget"
 drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1" | grep -q probe_limit ||
 	sec_bad "the destinations never met the probe budget: they proved nothing"
-# The flood must not cut kteredo off its real peer for good.
-[ "${in_loss%.*}" -lt 100 ] && [ "${out_loss%.*}" -lt 100 ] ||
-	sec_bad "the Miredo peer was cut off during the flood"
+# The flood must not cut kteredo off its real peer: the established
+# peer keeps its entry (a full cache evicts entries no answer proved
+# first, 445eb77),
+# so at most one ping in five may be lost to the load on the VM.
+[ "${in_loss%.*}" -le 20 ] ||
+	sec_bad "the Miredo peer lost $in_loss% of pings during bubbles in"
+[ "${out_loss%.*}" -le 20 ] ||
+	sec_bad "the Miredo peer lost $out_loss% of pings during destinations out"
 
 # Once the flood's entries expire (untrusted: 30 s idle; trusted: 300 s),
 # the cache holds what it held before.
