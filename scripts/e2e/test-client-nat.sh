@@ -21,59 +21,12 @@
 # status -j.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
+source "$(dirname "$0")/nat-lib.sh"
 bg=""
 trap 'kill $bg 2>/dev/null; port_unload; e2e_cleanup' EXIT
 
 [ -x "$TEREDOCTL" ] || fail "$TEREDOCTL not built (make userspace)"
 SYS=/sys/class/net/teredo0/teredo
-
-# nat_rules KIND: nat1's whole ruleset for KIND
-nat_rules() {
-	local post="masquerade" pre="" filter=1 track=""
-
-	case $1 in
-	cone)
-		# whatever reaches the mapped port goes to the client
-		pre='iifname "e0" udp dport 1024-65535 dnat to 10.0.1.2'
-		filter=""
-		;;
-	address-restricted)
-		# a flow to an address opens the mapped port to any port of
-		# that address (the pair is noted once the port is mapped)
-		track='oifname "e0" meta l4proto udp update @contacted { ip daddr . udp sport }'
-		pre='iifname "e0" meta l4proto udp ip saddr . udp dport @contacted dnat to 10.0.1.2'
-		;;
-	port-restricted) ;;
-	port-moved) post="meta l4proto udp masquerade to :1100-1200" ;;
-	symmetric) post="masquerade random,fully-random" ;;
-	*) port_fail "nat_rules: unknown kind $1" ;;
-	esac
-	{
-		echo "flush ruleset"
-		echo "table ip nat {"
-		echo "  set contacted { type ipv4_addr . inet_service; flags dynamic, timeout; timeout 5m; }"
-		echo "  chain post { type nat hook postrouting priority 100; oifname \"e0\" $post; }"
-		[ -z "$track" ] ||
-			echo "  chain track { type filter hook postrouting priority 200; $track; }"
-		[ -z "$pre" ] ||
-			echo "  chain pre { type nat hook prerouting priority -100; $pre; }"
-		echo "}"
-		# what a NAT does not let in unasked (DNAT'ed flows were asked)
-		[ -z "$filter" ] || cat <<-EOT
-		table ip filter {
-			chain input {
-				type filter hook input priority 0;
-				iifname "e0" ct state new drop
-			}
-			chain forward {
-				type filter hook forward priority 0;
-				iifname "e0" ct state new ct status dnat accept
-				iifname "e0" ct state new drop
-			}
-		}
-		EOT
-	} | ip netns exec nat1 nft -f - || port_fail "$1: nat1's ruleset"
-}
 
 # qualified_events NS: QUALIFIED uevents seen in NS so far
 qualified_events() {
@@ -137,7 +90,7 @@ device cl0
 check cl0 none none "" 0
 
 e2e_nat 1 masquerade
-nat_rules cone
+nat_rules 1 cone
 device cl1
 check cl1 cone cone port-preserving 0
 for k in address-restricted:restricted:port-preserving \
@@ -145,8 +98,7 @@ for k in address-restricted:restricted:port-preserving \
 	 port-moved:restricted: symmetric:symmetric:; do
 	IFS=: read -r kind want flags <<<"$k"
 	n=$(qualified_events cl1)
-	nat_rules "$kind"
-	ip netns exec nat1 conntrack -F 2>/dev/null
+	nat_rules 1 "$kind"
 	ip netns exec cl1 sh -c "echo 1 > $SYS/rebind" ||
 		port_fail "$kind: rebind"
 	check cl1 "$kind" "$want" "$flags" "$n"
