@@ -38,6 +38,7 @@ const char * const teredo_drop_names[__TEREDO_DROP_MAX] = {
 	[TEREDO_DROP_PROBE_LIMIT]	= "probe_limit",
 	[TEREDO_DROP_ECN]		= "ecn",
 	[TEREDO_DROP_NOT_ONLINK]	= "not_onlink",
+	[TEREDO_DROP_UNREACHABLE_SYMMETRIC] = "unreachable_symmetric",
 };
 
 /**
@@ -96,11 +97,12 @@ u64 teredo_drop_count(struct teredo_dev *td, enum teredo_drop_reason reason)
 
 /*
  * ethtool -S: the drop counters, one per reason, then rx_consumed, the
- * bytes (truesize) the peer queues hold now, and the received GSO packets
+ * bytes (truesize) the peer queues hold now, the received GSO packets
  * (a GRO'd train, or a whole GSO packet from a virtual link) with the
- * datagrams they carried
+ * datagrams they carried, and the peers trusted at a mapping other than
+ * their address's (RFC 6081 symmetric NAT support)
  */
-#define TEREDO_ETHTOOL_EXTRA	4
+#define TEREDO_ETHTOOL_EXTRA	5
 
 static int teredo_get_sset_count(struct net_device *dev, int sset)
 {
@@ -120,6 +122,7 @@ static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 	ethtool_sprintf(&buf, "peer_queue_bytes");
 	ethtool_sprintf(&buf, "rx_gso_packets");
 	ethtool_sprintf(&buf, "rx_gso_segments");
+	ethtool_sprintf(&buf, "peer_symmetric");
 }
 
 static void teredo_get_ethtool_stats(struct net_device *dev,
@@ -134,6 +137,7 @@ static void teredo_get_ethtool_stats(struct net_device *dev,
 	data[i++] = READ_ONCE(td->queued_bytes);
 	data[i++] = atomic64_read(&td->rx_gso);
 	data[i++] = atomic64_read(&td->rx_gso_segs);
+	data[i++] = atomic64_read(&td->peer_symmetric);
 }
 
 const struct ethtool_ops teredo_ethtool_ops = {

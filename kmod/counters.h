@@ -43,6 +43,7 @@ enum teredo_drop_reason {
 	TEREDO_DROP_PROBE_LIMIT,	/* not sent: the device's probe rate */
 	TEREDO_DROP_ECN,		/* rx: CE outside, not-ECT inside (RFC 6040) */
 	TEREDO_DROP_NOT_ONLINK,		/* rx: discovery, not from a neighbour */
+	TEREDO_DROP_UNREACHABLE_SYMMETRIC, /* no answer, our NAT symmetric */
 	__TEREDO_DROP_MAX
 };
 

@@ -82,6 +82,7 @@ struct teredo_dev {
 	atomic64_t rx_consumed;		/* counters.c */
 	atomic64_t rx_gso;		/* receive.c: GSO packets and */
 	atomic64_t rx_gso_segs;		/* the datagrams they carried */
+	atomic64_t peer_symmetric;	/* receive.c: trusted per RFC 6081 */
 	u32 queued_bytes;		/* peer.c's total, WRITE_ONCE */
 	void *client;			/* owned by the client code */
 	struct teredo_peers *peers;	/* owned by peer.c */

@@ -31,6 +31,7 @@
 
 #include "counters.h"
 #include "device.h"
+#include "nat.h"
 #include "params.h"
 #include "peer.h"
 #include "peer_dst.h"
@@ -386,11 +387,12 @@ static void __teredo_peers_clear_locked(struct teredo_peers *pc,
  * peer), so that it fails at once rather than by timeout. Rate-limited
  * by icmpv6 itself.
  */
-void teredo_peer_drop_unreachable(struct teredo_dev *td, struct sk_buff *skb)
+void teredo_peer_drop_unreachable(struct teredo_dev *td, struct sk_buff *skb,
+				  enum teredo_drop_reason reason)
 {
 	skb->dev = td->dev;
 	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
-	teredo_drop(td, skb, TEREDO_DROP_PEER_UNREACHABLE, false);
+	teredo_drop(td, skb, reason, false);
 }
 
 /* Count and free what the decisions taken under pc->lock dropped. */
@@ -403,9 +405,10 @@ void teredo_peers_drop_list(struct teredo_peers *pc, struct sk_buff_head *drops)
 		cb = TEREDO_PEER_CB(skb);
 		if (!pc->td)
 			kfree_skb(skb);
-		else if (cb->reason == TEREDO_DROP_PEER_UNREACHABLE &&
+		else if ((cb->reason == TEREDO_DROP_PEER_UNREACHABLE ||
+			  cb->reason == TEREDO_DROP_UNREACHABLE_SYMMETRIC) &&
 			 !cb->incoming)
-			teredo_peer_drop_unreachable(pc->td, skb);
+			teredo_peer_drop_unreachable(pc->td, skb, cb->reason);
 		else
 			teredo_drop(pc->td, skb, cb->reason, cb->incoming);
 	}
@@ -436,7 +439,30 @@ void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
 	p->unreach_since = now;
 	p->probes = 0;
 	list_del_init(&p->pend);
-	teredo_peer_purge_locked(pc, p, drops, TEREDO_DROP_PEER_UNREACHABLE);
+	teredo_peer_purge_locked(pc, p, drops,
+				 teredo_peer_unreachable_reason(pc, p));
+}
+
+/**
+ * teredo_peer_unreachable_reason() - why @p does not answer, as we know it
+ * @pc: the cache
+ * @p: a peer that had its probes
+ *
+ * Behind a symmetric NAT our bubbles reach a Teredo peer from a port its
+ * address does not name: only a peer with RFC 6081's symmetric NAT
+ * support (not Miredo), behind a NAT that lets them in, answers. Say so.
+ *
+ * Return: %TEREDO_DROP_UNREACHABLE_SYMMETRIC or
+ * %TEREDO_DROP_PEER_UNREACHABLE.
+ */
+enum teredo_drop_reason
+teredo_peer_unreachable_reason(const struct teredo_peers *pc,
+			       const struct teredo_peer *p)
+{
+	if (!p->native && pc->td &&
+	    READ_ONCE(pc->td->pub.nat) == TEREDO_NAT_SYMMETRIC)
+		return TEREDO_DROP_UNREACHABLE_SYMMETRIC;
+	return TEREDO_DROP_PEER_UNREACHABLE;
 }
 
 /*

@@ -27,6 +27,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "counters.h"
 #include "params.h"
 #include "proto.h"
 #include "trust.h"
@@ -204,7 +205,11 @@ void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
 				unsigned long now, struct sk_buff_head *drops);
 /* After pc->lock is released: count and free what was dropped. */
 void teredo_peers_drop_list(struct teredo_peers *pc, struct sk_buff_head *drops);
-void teredo_peer_drop_unreachable(struct teredo_dev *td, struct sk_buff *skb);
+enum teredo_drop_reason
+teredo_peer_unreachable_reason(const struct teredo_peers *pc,
+			       const struct teredo_peer *p);
+void teredo_peer_drop_unreachable(struct teredo_dev *td, struct sk_buff *skb,
+				  enum teredo_drop_reason reason);
 
 /* timers.c: probe retries, giving up, expiry */
 void teredo_peers_work(struct work_struct *w);

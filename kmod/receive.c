@@ -200,6 +200,33 @@ static void teredo_peer_rcv_indirect(struct teredo_dev *td,
 	teredo_xmit_list(td, &out);
 }
 
+/*
+ * RFC 6081 symmetric NAT support: @p, behind a symmetric NAT, answered
+ * our bubbles to its Teredo mapping (@key) from its mapping for us,
+ * @ip:@port. Trust it there; and as our bubbles to the Teredo mapping
+ * never reached it, one direct bubble to the new one, within the budget,
+ * tells it we are there (its NAT lets it in: it sent to us from there).
+ * pc->lock held.
+ */
+static void teredo_peer_trust_symmetric_locked(struct teredo_peers *pc,
+					       struct teredo_peer *p,
+					       const struct teredo_probe_key *key,
+					       __be32 ip, __be16 port,
+					       const struct teredo_self *self,
+					       unsigned long now,
+					       struct sk_buff_head *out)
+{
+	struct teredo_probe_key to;
+
+	teredo_probe_answered(pc->limits, key);
+	teredo_peer_trust_locked(pc, p, ip, port, now, out);
+	WRITE_ONCE(p->local, false);
+	WRITE_ONCE(p->local_probe, false);
+	teredo_probe_key_mapping(&to, ip, port);
+	if (!teredo_probe_allow(pc->limits, &to, 1, now))
+		teredo_peer_bubble(out, &self->addr, &p->addr, ip, port);
+}
+
 /* Is this the answer to the echo request we sent @p? */
 static bool teredo_peer_is_echo_reply(struct sk_buff *skb,
 				      const struct teredo_pkt *pkt,
@@ -234,6 +261,8 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 	bool bubble = pkt->kind != TEREDO_PKT_DATA;
 	enum teredo_drop_reason why = __TEREDO_DROP_MAX;
 	struct teredo_rx_facts f = { .bubble = bubble };
+	struct teredo_addr_info info;
+	struct teredo_probe_key key;
 	struct teredo_peer *p, *seen, *new = NULL;
 	enum teredo_rx_verdict verdict;
 	int err;
@@ -258,8 +287,15 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		return;
 	}
 	src = ip6->saddr;
-	f.src_teredo = teredo_addr_is_teredo(&src);
-	f.src_matches = f.src_teredo && teredo_addr_matches(&src, saddr, sport);
+	f.src_teredo = !teredo_addr_parse(&src, &info);
+	f.src_matches = f.src_teredo && info.mapped_ip == saddr &&
+			info.mapped_port == sport;
+	f.src_ip_matches = f.src_teredo && info.mapped_ip == saddr;
+	if (bubble && f.src_ip_matches && !f.src_matches) {
+		teredo_probe_key_mapping(&key, info.mapped_ip,
+					 info.mapped_port);
+		f.probed = teredo_probe_pending(pc->limits, &key, now);
+	}
 	f.src_linklocal = ipv6_addr_type(&src) & IPV6_ADDR_LINKLOCAL;
 	f.src_bad = teredo_ipv6_src_bad(&src, &self->addr);
 	f.outer_global = teredo_ipv4_global_unicast(saddr);
@@ -323,7 +359,8 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		why = TEREDO_DROP_NOMEM;
 		goto unlock;
 	}
-	if (p != seen && verdict != TEREDO_RX_TRUST_TEREDO) {
+	if (p != seen && verdict != TEREDO_RX_TRUST_TEREDO &&
+	    verdict != TEREDO_RX_TRUST_SYMMETRIC) {
 		/* evicted meanwhile: what vouched for the old entry does not
 		 * vouch for this one
 		 */
@@ -344,6 +381,11 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		if (verdict != TEREDO_RX_ACCEPT)
 			WRITE_ONCE(p->local, verdict == TEREDO_RX_TRUST_LOCAL);
 		WRITE_ONCE(p->local_probe, false);
+		break;
+	case TEREDO_RX_TRUST_SYMMETRIC:
+		teredo_peer_trust_symmetric_locked(pc, p, &key, saddr, sport,
+						   self, now, &out);
+		atomic64_inc(&td->peer_symmetric);
 		break;
 	default:	/* TEREDO_RX_QUEUE_PROBE */
 		WRITE_ONCE(p->last_use, now);

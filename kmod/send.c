@@ -445,7 +445,7 @@ static netdev_tx_t teredo_peer_xmit_slow(struct teredo_dev *td,
 		if (p->unreachable) {
 			if (time_before_eq(now, p->unreach_since +
 					   TEREDO_PEER_UNREACHABLE_S * HZ)) {
-				why = TEREDO_DROP_PEER_UNREACHABLE;
+				why = teredo_peer_unreachable_reason(pc, p);
 				goto unlock;
 			}
 			p->unreachable = false;
@@ -470,8 +470,9 @@ unlock:
 	teredo_peers_drop_list(pc, &drops);
 	if (send)
 		teredo_xmit_udp(td, skb, ip, port, NULL);
-	else if (why == TEREDO_DROP_PEER_UNREACHABLE)
-		teredo_peer_drop_unreachable(td, skb);
+	else if (why == TEREDO_DROP_PEER_UNREACHABLE ||
+		 why == TEREDO_DROP_UNREACHABLE_SYMMETRIC)
+		teredo_peer_drop_unreachable(td, skb, why);
 	else if (why != __TEREDO_DROP_MAX)
 		teredo_drop(td, skb, why, false);
 	teredo_xmit_list(td, &out);

@@ -95,6 +95,16 @@ enum teredo_rx_verdict teredo_rx_verdict(const struct teredo_rx_facts *f,
 	if (f->src_teredo) {
 		if (f->src_matches)
 			return TEREDO_RX_TRUST_TEREDO;
+		/*
+		 * RFC 6081 symmetric NAT support: behind a symmetric NAT, a
+		 * peer's bubbles to us leave through a mapping of their own,
+		 * on the address its Teredo address names but another port.
+		 * Only a direct bubble, only from a peer we bubbled lately,
+		 * never to move a peer trusted elsewhere.
+		 */
+		if (f->bubble && f->src_ip_matches && f->probed &&
+		    !(f->have_peer && f->peer_trusted))
+			return TEREDO_RX_TRUST_SYMMETRIC;
 		*why = TEREDO_DROP_SPOOFED_SRC;
 		return TEREDO_RX_UNTRUSTED;
 	}
@@ -237,6 +247,33 @@ out:
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(teredo_probe_allow);
+
+/**
+ * teredo_probe_pending() - did we probe @k lately, with no answer yet?
+ * @l: the device's budget
+ * @k: whom
+ * @now: jiffies
+ *
+ * True while a probe to @k counted by teredo_probe_allow() holds it
+ * back: within %TEREDO_PROBE_HOLDOFF_S of the last one and not answered
+ * since. Both slots must say so, as for the budget itself; a stranger
+ * sharing both (1 in 2^26 without the key) could pass for @k. Any
+ * context.
+ */
+bool teredo_probe_pending(struct teredo_limits *l,
+			  const struct teredo_probe_key *k, unsigned long now)
+{
+	unsigned int idx[2];
+	bool pending;
+
+	teredo_probe_slots(l, k, idx);
+	spin_lock_bh(&l->lock);
+	pending = min(teredo_probe_slot_count(&l->slot[idx[0]], now),
+		      teredo_probe_slot_count(&l->slot[idx[1]], now)) > 0;
+	spin_unlock_bh(&l->lock);
+	return pending;
+}
+EXPORT_SYMBOL_IF_KUNIT(teredo_probe_pending);
 
 /**
  * teredo_probe_answered() - @k answered: its probes are no longer owed

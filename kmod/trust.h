@@ -30,6 +30,7 @@ enum teredo_rx_verdict {
 	TEREDO_RX_TRUST_RELAY,	/* our echo answered: trust that relay */
 	TEREDO_RX_TRUST_TEREDO,	/* source matches its address: trust */
 	TEREDO_RX_TRUST_LOCAL,	/* a local peer, from the link: trust */
+	TEREDO_RX_TRUST_SYMMETRIC, /* RFC 6081: its mapping for us: trust */
 	TEREDO_RX_QUEUE_PROBE,	/* native source, unknown relay: verify */
 	TEREDO_RX_IGNORE,	/* a bubble that proves nothing: consume */
 	TEREDO_RX_UNTRUSTED,	/* drop, counted for the reason given */
@@ -39,6 +40,9 @@ enum teredo_rx_verdict {
  * struct teredo_rx_facts - what the receive rules look at
  * @src_teredo: the IPv6 source is a Teredo address
  * @src_matches: ...whose mapping is the packet's outer source
+ * @src_ip_matches: ...whose mapped address (not port) is the outer source
+ * @probed: we bubbled that Teredo address's mapping lately
+ *	(teredo_probe_pending())
  * @src_linklocal: the IPv6 source is link-local
  * @src_bad: the IPv6 source can be nobody's (teredo_ipv6_src_bad())
  * @outer_global: the outer IPv4 source is global unicast
@@ -56,6 +60,8 @@ enum teredo_rx_verdict {
 struct teredo_rx_facts {
 	bool src_teredo;
 	bool src_matches;
+	bool src_ip_matches;
+	bool probed;
 	bool src_linklocal;
 	bool src_bad;
 	bool outer_global;
@@ -127,6 +133,8 @@ void teredo_limits_free(struct teredo_limits *l);
 int teredo_probe_allow(struct teredo_limits *l,
 		       const struct teredo_probe_key *k,
 		       unsigned int packets, unsigned long now);
+bool teredo_probe_pending(struct teredo_limits *l,
+			  const struct teredo_probe_key *k, unsigned long now);
 void teredo_probe_answered(struct teredo_limits *l,
 			   const struct teredo_probe_key *k);
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -143,6 +143,10 @@ static enum teredo_rx_verdict expect_verdict(const struct teredo_rx_facts *f,
 		/* a Teredo source is never taken on an echo reply */
 		if (f->src_matches)
 			return TEREDO_RX_TRUST_TEREDO;
+		/* RFC 6081: bubbled, answered from another port */
+		if (f->bubble && f->src_ip_matches && f->probed &&
+		    (!f->have_peer || !f->peer_trusted))
+			return TEREDO_RX_TRUST_SYMMETRIC;
 		*why = TEREDO_DROP_SPOOFED_SRC;
 		return TEREDO_RX_UNTRUSTED;
 	}
@@ -155,7 +159,7 @@ static void teredo_trust_rx_rules_all(struct kunit *test)
 {
 	unsigned int bits;
 
-	for (bits = 0; bits < 4096; bits++) {
+	for (bits = 0; bits < 16384; bits++) {
 		struct teredo_rx_facts f = {
 			.src_teredo = bits & 1,
 			.src_matches = bits & 2,
@@ -169,18 +173,24 @@ static void teredo_trust_rx_rules_all(struct kunit *test)
 			.outer_global = bits & 512,
 			.peer_local = bits & 1024,
 			.outer_link = bits & 2048,
+			.src_ip_matches = bits & 4096,
+			.probed = bits & 8192,
 		};
 		enum teredo_drop_reason why = __TEREDO_DROP_MAX;
 		enum teredo_drop_reason want = __TEREDO_DROP_MAX;
 		enum teredo_rx_verdict v, w;
 
-		if (f.src_matches && !f.src_teredo)
-			continue;	/* impossible */
+		/* impossible: a match needs the address, the address a
+		 * Teredo source
+		 */
+		if ((f.src_matches && !f.src_ip_matches) ||
+		    (f.src_ip_matches && !f.src_teredo))
+			continue;
 		v = teredo_rx_verdict(&f, &why);
 		w = expect_verdict(&f, &want);
-		KUNIT_EXPECT_EQ_MSG(test, v, w, "facts 0x%03x", bits);
+		KUNIT_EXPECT_EQ_MSG(test, v, w, "facts 0x%04x", bits);
 		if (w == TEREDO_RX_UNTRUSTED)
-			KUNIT_EXPECT_EQ_MSG(test, why, want, "facts 0x%03x",
+			KUNIT_EXPECT_EQ_MSG(test, why, want, "facts 0x%04x",
 					    bits);
 	}
 }
@@ -203,10 +213,41 @@ static void teredo_trust_rx_rules_cases(struct kunit *test)
 		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_SPOOFED_SRC },
 		{ "Teredo source from its mapping",
 		  { .src_teredo = true, .src_matches = true,
-		    .outer_global = true },
+		    .src_ip_matches = true, .outer_global = true },
 		  TEREDO_RX_TRUST_TEREDO },
 		{ "...whose mapping is a LAN address",
-		  { .src_teredo = true, .src_matches = true },
+		  { .src_teredo = true, .src_matches = true,
+		    .src_ip_matches = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_NOT_GLOBAL },
+		{ "symmetric NAT: bubbled peer, bubble from another port",
+		  { .src_teredo = true, .src_ip_matches = true,
+		    .probed = true, .bubble = true, .outer_global = true },
+		  TEREDO_RX_TRUST_SYMMETRIC },
+		{ "...its entry waiting",
+		  { .src_teredo = true, .src_ip_matches = true,
+		    .probed = true, .bubble = true, .have_peer = true,
+		    .outer_global = true },
+		  TEREDO_RX_TRUST_SYMMETRIC },
+		{ "...data, not a bubble",
+		  { .src_teredo = true, .src_ip_matches = true,
+		    .probed = true, .outer_global = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_SPOOFED_SRC },
+		{ "...never bubbled",
+		  { .src_teredo = true, .src_ip_matches = true,
+		    .bubble = true, .outer_global = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_SPOOFED_SRC },
+		{ "...trusted at its other port",
+		  { .src_teredo = true, .src_ip_matches = true,
+		    .probed = true, .bubble = true, .have_peer = true,
+		    .peer_trusted = true, .outer_global = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_SPOOFED_SRC },
+		{ "...from another address",
+		  { .src_teredo = true, .probed = true, .bubble = true,
+		    .outer_global = true },
+		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_SPOOFED_SRC },
+		{ "...from the LAN",
+		  { .src_teredo = true, .src_ip_matches = true,
+		    .probed = true, .bubble = true },
 		  TEREDO_RX_UNTRUSTED, TEREDO_DROP_NOT_GLOBAL },
 		{ "native, unknown relay",
 		  { .outer_global = true }, TEREDO_RX_QUEUE_PROBE },
@@ -431,6 +472,38 @@ static void teredo_trust_probe_refused_free(struct kunit *test)
 }
 
 /*
+ * What RFC 6081's symmetric NAT support asks before it trusts a bubble
+ * from another port: a probe to that mapping, lately, and no answer
+ * since. Not a neighbouring port, not after the hold-off, not after the
+ * answer; and a probe the bucket refused was never sent.
+ */
+static void teredo_trust_probe_pending(struct kunit *test)
+{
+	struct teredo_limits *l = limits(test);
+	const unsigned long hold = TEREDO_PROBE_HOLDOFF_S * HZ;
+	unsigned long now = jiffies;
+	struct teredo_probe_key k, other;
+
+	teredo_probe_key_mapping(&k, ip4("203.0.113.7"), htons(40000));
+	teredo_probe_key_mapping(&other, ip4("203.0.113.7"), htons(40001));
+	KUNIT_EXPECT_FALSE(test, teredo_probe_pending(l, &k, now));
+	KUNIT_ASSERT_EQ(test, teredo_probe_allow(l, &k, 2, now), 0);
+	KUNIT_EXPECT_TRUE(test, teredo_probe_pending(l, &k, now + HZ));
+	KUNIT_EXPECT_TRUE(test, teredo_probe_pending(l, &k, now + hold));
+	KUNIT_EXPECT_FALSE(test, teredo_probe_pending(l, &k,
+						      now + hold + 1));
+	KUNIT_EXPECT_FALSE(test, teredo_probe_pending(l, &other, now + HZ));
+	teredo_probe_answered(l, &k);
+	KUNIT_EXPECT_FALSE(test, teredo_probe_pending(l, &k, now + HZ));
+
+	l->credit = 0;
+	l->stamp = now;
+	KUNIT_EXPECT_EQ(test, teredo_probe_allow(l, &k, 1, now), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, teredo_probe_pending(l, &k, now));
+	teredo_limits_free(l);
+}
+
+/*
  * A peer that shares one of its two slots with a peer that had all its
  * probes still gets all of its own: a stranger does not hold it back.
  */
@@ -476,6 +549,7 @@ static struct kunit_case teredo_trust_cases[] = {
 	KUNIT_CASE(teredo_trust_probe_rate_steady),
 	KUNIT_CASE(teredo_trust_probe_refused_free),
 	KUNIT_CASE(teredo_trust_probe_shared_slot),
+	KUNIT_CASE(teredo_trust_probe_pending),
 	{}
 };
 
