@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Reach across NAT kinds, kteredo <-> kteredo. cl1 behind nat1 and cl2
+# behind nat2, each NAT one of cone, address-restricted, port-restricted
+# and symmetric (nat-lib.sh); for each of the 16 ordered pairs both
+# clients rebind (fresh mappings, no peer entry), cl1 pings cl2, and if
+# that gets through cl2 pings cl1 back. The outcome must be what RFC 4380
+# and RFC 6081 allow:
+#
+#   - between cone and restricted NATs: reached (RFC 4380 bubbles);
+#   - behind a symmetric NAT, to or from a cone or address-restricted
+#     NAT: reached through RFC 6081's symmetric NAT support (the other
+#     side trusts the symmetric side's mapping for it: ethtool -S
+#     peer_symmetric counts it);
+#   - symmetric to port-restricted or symmetric, either way: unreachable,
+#     the sender told at once by an ICMPv6 address unreachable, and, when
+#     the sender is behind the symmetric NAT, the drop counted as
+#     unreachable_symmetric.
+#
+# The matrix is printed: reached (RFC 4380), reached (RFC 6081), or
+# unreachable.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/port-lib.sh"
+source "$(dirname "$0")/peer-lib.sh"
+source "$(dirname "$0")/nat-lib.sh"
+trap 'port_unload; e2e_cleanup' EXIT
+
+KINDS="cone address-restricted port-restricted symmetric"
+
+# expect KIND1 KIND2: what cl1 behind KIND1 pinging cl2 behind KIND2 gets
+expect() {
+	case "$1/$2" in
+	symmetric/port-restricted | port-restricted/symmetric | \
+	symmetric/symmetric)
+		echo unreachable ;;
+	symmetric/* | */symmetric) echo rfc6081 ;;
+	*) echo rfc4380 ;;
+	esac
+}
+
+# nat_kind KIND: what the client reports behind it
+nat_kind() {
+	case $1 in
+	cone | symmetric) echo "$1" ;;
+	*) echo restricted ;;
+	esac
+}
+
+# requalified NS OLD: qualified again, with an address other than OLD
+requalified() {
+	local a
+
+	a=$(attr "$1" address)
+	qualified "$1" && [ -n "$a" ] && [ "$a" != "$2" ]
+}
+
+# fresh KIND1 KIND2: both NATs of these kinds, both clients qualified
+# anew behind them (new ports: new mappings, new addresses)
+fresh() {
+	local n ns old
+
+	nat_rules 1 "$1"
+	nat_rules 2 "$2"
+	for n in 1 2; do
+		ns=cl$n
+		old=$(attr $ns address)
+		ip netns exec $ns sh -c "echo 1 > $PEER_SYS/rebind" ||
+			peer_fail "$ns: rebind"
+		eval "old$n=\$old"
+	done
+	e2e_wait 40 requalified cl1 "$old1" ||
+		peer_fail "$1/$2: cl1 not qualified again ($(attr cl1 state))"
+	e2e_wait 40 requalified cl2 "$old2" ||
+		peer_fail "$1/$2: cl2 not qualified again ($(attr cl2 state))"
+	[ "$(attr cl1 nat)" = "$(nat_kind "$1")" ] ||
+		peer_fail "$1/$2: cl1 reports nat $(attr cl1 nat)"
+	[ "$(attr cl2 nat)" = "$(nat_kind "$2")" ] ||
+		peer_fail "$1/$2: cl2 reports nat $(attr cl2 nat)"
+	K1=$(attr cl1 address)
+	K2=$(attr cl2 address)
+	for n in 1 2; do
+		e2e_wait 5 sh -c "ip -n cl$n -6 addr show dev teredo0 | grep -q $(attr cl$n address)" ||
+			peer_fail "$1/$2: address not on cl$n's teredo0"
+	done
+}
+
+peer_pair
+declare -A got
+for k1 in $KINDS; do
+	for k2 in $KINDS; do
+		fresh "$k1" "$k2"
+		want=$(expect "$k1" "$k2")
+		sym1=$(peer_stat cl1 peer_symmetric)
+		sym2=$(peer_stat cl2 peer_symmetric)
+		us1=$(drop_count cl1 unreachable_symmetric)
+		# one reply, or the error that ends it (bubbles given up: 8 s)
+		if out=$(ip netns exec cl1 ping -6 -c 1 -w 15 "$K2" 2>&1); then
+			out=$(ip netns exec cl2 ping -6 -c 1 -w 5 "$K1" 2>&1) ||
+				peer_fail "$k1/$k2: cl1 reached cl2, not back: $out"
+			if [ "$(peer_stat cl1 peer_symmetric)" != "$sym1" ] ||
+			   [ "$(peer_stat cl2 peer_symmetric)" != "$sym2" ]; then
+				r=rfc6081
+			else
+				r=rfc4380
+			fi
+		elif echo "$out" | grep -q 'Address unreachable'; then
+			r=unreachable
+			case $k1 in
+			symmetric)
+				[ "$(drop_count cl1 unreachable_symmetric)" -gt "$us1" ] ||
+					peer_fail "$k1/$k2: unreachable, not counted unreachable_symmetric"
+				;;
+			*)
+				[ "$(drop_count cl1 unreachable_symmetric)" = "$us1" ] ||
+					peer_fail "$k1/$k2: unreachable_symmetric counted behind a $k1 NAT"
+				;;
+			esac
+		else
+			peer_fail "$k1/$k2: no reply and no ICMPv6 error: $out"
+		fi
+		got[$k1/$k2]=$r
+		log "$k1 -> $k2: $r"
+	done
+done
+
+log "cl1 behind (row) pings cl2 behind (column):"
+line=$(printf '%-20s' "")
+for k2 in $KINDS; do
+	line="$line$(printf '%-20s' "$k2")"
+done
+log "$line"
+bad=""
+for k1 in $KINDS; do
+	line=$(printf '%-20s' "$k1")
+	for k2 in $KINDS; do
+		r=${got[$k1/$k2]}
+		want=$(expect "$k1" "$k2")
+		[ "$r" = "$want" ] || { r="$r(!)"; bad="$bad $k1/$k2:$r,want:$want"; }
+		line="$line$(printf '%-20s' "$r")"
+	done
+	log "$line"
+done
+[ -z "$bad" ] || peer_fail "not as RFC 4380 and RFC 6081 allow:$bad"
+
+ip -n cl1 link del teredo0 && ip -n cl2 link del teredo0 ||
+	port_fail "link del"
+rmmod teredo || port_fail "rmmod"
+exit 0
