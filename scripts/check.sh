@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: build, static checks, the debug kernel, KUnit on it, fuzz
+# make check: build, teredoctl's command line, static checks, the debug kernel, KUnit on it, fuzz
 # smoke run, VM rig self-tests and the VM end-to-end tests. One line per test ("PASS name" or
 # "FAIL name"), "# phase NAME: Ns" after each phase, then "N passed,
 # N failed"; exits non-zero on any failure.
@@ -60,6 +60,9 @@ grep -q 'warning:' "$logdir/build.log" && rc=1
 result build-modules-W1 $rc "$logdir/build.log"
 [ "$rc" = 0 ] || { echo "$passed passed, $failed failed"; exit 1; }
 step build-userspace make -s userspace
+# teredoctl's command line, on this host: no module is loaded
+scripts/teredoctl-test.sh >"$logdir/teredoctl.log" 2>&1
+tally "$logdir/teredoctl.log"
 
 phase build
 step lint scripts/lint.sh

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -207,8 +208,18 @@ int teredoctl_nft_sync(int argc, char **argv)
 	long interval = 30;
 	bool once = false;
 
+	static const struct option longopts[] = {
+		{ "family", required_argument, NULL, 'f' },
+		{ "table", required_argument, NULL, 't' },
+		{ "set", required_argument, NULL, 's' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "once", no_argument, NULL, '1' },
+		{ }
+	};
+
 	optind = 1;
-	while ((opt = getopt(argc, argv, "f:t:s:i:1")) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:t:s:i:1", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			s.family = optarg;

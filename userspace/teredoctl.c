@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -44,11 +45,13 @@ static void usage(FILE *f)
 		"usage: teredoctl add DEV [SETTING VALUE]...\n"
 		"       teredoctl set DEV SETTING VALUE...\n"
 		"       teredoctl del DEV\n"
-		"       teredoctl status [-j] [DEV]\n"
+		"       teredoctl status [-j|--json] [DEV]\n"
 		"       teredoctl watch [DEV]\n"
 		"       teredoctl rebind [DEV]\n"
 		"       teredoctl nft-sync [-f FAMILY] -t TABLE -s SET [-i SECONDS] [-1] [DEV]\n"
 		"       teredoctl --help | --version\n"
+		"nft-sync long options: --family, --table, --set, --interval, --once;\n"
+		"-h, --help and -V, --version work after any command too.\n"
 		"SETTING: server ADDRESS|NAME, port N, fwmark N, refresh SECONDS,\n"
 		"         restart SECONDS, default-route on|off, max-peers N,\n"
 		"         peer-queue BYTES, local-discovery on|off\n");
@@ -139,25 +142,46 @@ static int find_dev(const char *want, char *dev, size_t len)
 	return -1;
 }
 
+/*
+ * A JSON string whatever @s holds: quotes, backslashes, control bytes and
+ * bytes outside ASCII (sysfs promises no encoding) are escaped, so the
+ * output always parses.
+ */
 static void json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
 		else
-			putchar(*s);
+			putchar(c);
 	}
 	putchar('"');
 }
 
-/* Empty or unreadable values become null; @number prints them bare. */
+/* A JSON number: a decimal integer without sign or leading zero. */
+static bool json_is_uint(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n && n <= 19 && !s[n] && (s[0] != '0' || n == 1);
+}
+
+/*
+ * Empty or unreadable values become null; @number prints them bare if
+ * they are numbers, else null: what the kernel wrote is checked, not
+ * trusted.
+ */
 static void json_field(const char *key, const char *val, int err, bool number)
 {
-	printf(",\"%s\":", key);
-	if (err || !*val)
+	printf(",");
+	json_string(key);
+	printf(":");
+	if (err || !*val || (number && !json_is_uint(val)))
 		printf("null");
 	else if (number)
 		printf("%s", val);
@@ -197,7 +221,9 @@ static void print_drops(const char *dev, bool json)
 		printf("  %-15s", "drops");
 	while (fscanf(f, "%63s %lld", name, &n) == 2) {
 		if (json) {
-			printf("%s\"%s\":%lld", first ? "" : ",", name, n);
+			printf("%s", first ? "" : ",");
+			json_string(name);
+			printf(":%lld", n);
 			first = false;
 		} else if (n) {
 			printf(" %s=%lld", name, n);
@@ -218,7 +244,12 @@ static int cmd_status(int argc, char **argv)
 	size_t i;
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "j")) != -1) {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ }
+	};
+
+	while ((opt = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -414,9 +445,31 @@ int teredoctl_find_dev(const char *want, char *dev, size_t len)
 	return find_dev(want, dev, len);
 }
 
+/*
+ * -h/--help and -V/--version anywhere before "--", as ip and wg take
+ * them: a user who asks for help after a command gets it, not an error.
+ */
+static int global_option(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("teredoctl %s\n", TEREDOCTL_VERSION);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("SYSFS_NET");
+	int rc;
 
 	if (env && *env)
 		sysfs_net = env;
@@ -424,6 +477,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	rc = global_option(argc, argv);
+	if (rc >= 0)
+		return rc;
 	if (!strcmp(argv[1], "add"))
 		return teredoctl_add(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "set"))
@@ -438,14 +494,6 @@ int main(int argc, char **argv)
 		return cmd_rebind(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "nft-sync"))
 		return teredoctl_nft_sync(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-		printf("teredoctl %s\n", TEREDOCTL_VERSION);
-		return 0;
-	}
 	fprintf(stderr, "teredoctl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
