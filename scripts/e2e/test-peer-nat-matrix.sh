@@ -19,7 +19,9 @@
 #     unreachable_symmetric.
 #
 # The matrix is printed: reached (RFC 4380), reached (RFC 6081), or
-# unreachable.
+# unreachable. Last, behind the cone NAT, a Miredo client instead, which
+# has no symmetric NAT support: unreachable from behind the symmetric
+# NAT, and counted so there.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/peer-lib.sh"
@@ -143,7 +145,27 @@ for k1 in $KINDS; do
 done
 [ -z "$bad" ] || peer_fail "not as RFC 4380 and RFC 6081 allow:$bad"
 
-ip -n cl1 link del teredo0 && ip -n cl2 link del teredo0 ||
-	port_fail "link del"
+# Miredo has no symmetric NAT support: where a kteredo behind the cone
+# NAT was reached above, a Miredo client is not, and the sender behind
+# the symmetric NAT is told why.
+ip -n cl2 link del teredo0 || port_fail "link del cl2"
+nat_rules 2 cone
+old=$(attr cl1 address)
+nat_rules 1 symmetric
+ip netns exec cl1 sh -c "echo 1 > $PEER_SYS/rebind" || port_fail "cl1: rebind"
+e2e_wait 40 requalified cl1 "$old" || port_fail "cl1 not qualified again"
+e2e_miredo cl2
+e2e_wait 60 e2e_has_teredo_addr cl2 || port_fail "miredo cl2 not qualified"
+M2=$(e2e_teredo_addr cl2)
+us1=$(drop_count cl1 unreachable_symmetric)
+out=$(ip netns exec cl1 ping -6 -c 1 -w 15 "$M2" 2>&1) &&
+	port_fail "symmetric -> Miredo behind cone: reached: $out"
+echo "$out" | grep -q 'Address unreachable' ||
+	port_fail "symmetric -> Miredo behind cone: no ICMPv6 error: $out"
+[ "$(drop_count cl1 unreachable_symmetric)" -gt "$us1" ] ||
+	port_fail "symmetric -> Miredo: not counted unreachable_symmetric"
+log "symmetric -> Miredo behind cone: unreachable, counted unreachable_symmetric"
+
+ip -n cl1 link del teredo0 || port_fail "link del"
 rmmod teredo || port_fail "rmmod"
 exit 0
