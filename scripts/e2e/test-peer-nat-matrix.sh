@@ -22,6 +22,7 @@
 # unreachable. Last, behind the cone NAT, a Miredo client instead, which
 # has no symmetric NAT support: unreachable from behind the symmetric
 # NAT, and counted so there.
+# e2e-timeout: 1200
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/peer-lib.sh"
@@ -91,7 +92,9 @@ peer_pair
 declare -A got
 for k1 in $KINDS; do
 	for k2 in $KINDS; do
+		t0=$SECONDS
 		fresh "$k1" "$k2"
+		tq=$((SECONDS - t0))
 		want=$(expect "$k1" "$k2")
 		sym1=$(peer_stat cl1 peer_symmetric)
 		sym2=$(peer_stat cl2 peer_symmetric)
@@ -122,7 +125,7 @@ for k1 in $KINDS; do
 			peer_fail "$k1/$k2: no reply and no ICMPv6 error: $out"
 		fi
 		got[$k1/$k2]=$r
-		log "$k1 -> $k2: $r"
+		log "$k1 -> $k2: $r (qualified in ${tq}s, then $((SECONDS - t0 - tq))s)"
 	done
 done
 
