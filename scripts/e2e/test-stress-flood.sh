@@ -8,9 +8,11 @@
 # cl1 pings a real Miredo peer. The peer cache never holds more than
 # max_peers entries nor its queues more than their 1 MiB budget (sampled),
 # the bubbles kteredo sends stay within its probe budget (50, then 20 a
-# second), the ping gets through (its loss is reported), and once the
-# flood's entries expire the cache is back to the peer it had, its queues
-# empty; slab memory before, at the peak and after is reported.
+# second), the ping loses at most one in five (plus two in flight), and
+# once the flood's entries expire (make stress; make check flushes the
+# cache with a link down and up instead of waiting 300 s) the cache is
+# back to the peer it had, its queues empty; slab memory before, at the
+# peak and after is reported.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/sec-lib.sh"
@@ -71,6 +73,8 @@ flood() {
 		"$E2E_TMP/ping-$phase")
 	FLOOD_PINGS=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' \
 		"$E2E_TMP/ping-$phase")
+	FLOOD_RECV=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' \
+		"$E2E_TMP/ping-$phase")
 	log "$phase: $out in ${FLOOD_SECS}s; ping to miredo: $FLOOD_PINGS sent, loss $FLOOD_LOSS%"
 	echo "$out" | grep -q "^sent $N " || sec_bad "$phase sent less than $N"
 }
@@ -91,10 +95,12 @@ PORT=$(attr port)
 drops_snapshot "$E2E_TMP/drops0"
 flood bubbles-in stress_halves bubbles_in "$N"
 in_secs=$FLOOD_SECS
-in_loss=$FLOOD_LOSS
+in_pings=$FLOOD_PINGS
+in_recv=$FLOOD_RECV
 in_bubbles=$FLOOD_BUBBLES
 flood destinations-out stress_halves destinations_out "$N"
-out_loss=$FLOOD_LOSS
+out_pings=$FLOOD_PINGS
+out_recv=$FLOOD_RECV
 drops_snapshot "$E2E_TMP/drops1"
 log "drops: $(drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1")"
 
@@ -107,20 +113,31 @@ drops_delta "$E2E_TMP/drops0" "$E2E_TMP/drops1" | grep -q probe_limit ||
 	sec_bad "the destinations never met the probe budget: they proved nothing"
 # The flood must not cut kteredo off its real peer: the established
 # peer keeps its entry (a full cache evicts entries no answer proved
-# first, 445eb77),
-# so at most one ping in five may be lost to the load on the VM.
-[ "${in_loss%.*}" -le 20 ] ||
-	sec_bad "the Miredo peer lost $in_loss% of pings during bubbles in"
-[ "${out_loss%.*}" -le 20 ] ||
-	sec_bad "the Miredo peer lost $out_loss% of pings during destinations out"
+# first), so at most one ping in five may be lost to the load on the VM,
+# plus the two still in flight when the phase ends and the ping is
+# stopped (before that fix: 87 % lost during destinations out).
+loss_ok() {	# loss_ok SENT RECEIVED PHASE
+	[ $(($1 - $2)) -le $((2 + $1 / 5)) ] ||
+		sec_bad "the Miredo peer lost $(($1 - $2)) of $1 pings during $3"
+}
+loss_ok "$in_pings" "$in_recv" "bubbles in"
+loss_ok "$out_pings" "$out_recv" "destinations out"
 
 # Once the flood's entries expire (untrusted: 30 s idle; trusted: 300 s),
-# the cache holds what it held before.
+# the cache holds what it held before. make stress waits for that; make
+# check, whose time the 300 s of the bubbles' trusted entries would
+# dominate, takes the device down and up as an administrator would:
+# the cache is emptied, and the client qualifies again.
 settled() {
 	[ "$(attr peers)" -le "$peers0" ] &&
 		[ "$(ethtool_stat peer_queue_bytes)" = 0 ]
 }
 t0=$(date +%s)
+if [ "${E2E_STRESS:-}" != full ]; then
+	ip -n cl1 link set teredo0 down && ip -n cl1 link set teredo0 up ||
+		sec_fail "teredo0 down and up"
+	peers0=0
+fi
 e2e_wait 400 settled ||
 	sec_bad "after the flood: $(attr peers) peers (had $peers0), $(ethtool_stat peer_queue_bytes) bytes queued"
 log "settled in $(($(date +%s) - t0))s: $(attr peers) peer(s), queues empty"
@@ -138,7 +155,7 @@ slab_back "$slab0" "$peak_slab" "$slab1" ||
 	sec_bad "the cache never filled ($peak_peers of $MAX): the flood proved nothing"
 [ "$peak_q" -le "$BUDGET" ] || sec_bad "$peak_q bytes queued: over $BUDGET"
 
-state_is qualified || sec_bad "state $(attr state) after the flood"
+e2e_wait 60 state_is qualified || sec_bad "state $(attr state) after the flood"
 loss=$(ping_loss cl1 "$M2" 5 0.5)
 log "kteredo -> miredo after the flood: loss $loss%"
 [ "$loss" = 0 ] || [ "$loss" = 20 ] ||
