@@ -146,7 +146,7 @@ SAMPLER=
 read -r peak_peers peak_q peak_slab <<<"$(sampler_peaks "$E2E_TMP/samples")"
 log "peak: $peak_peers peers (max_peers $MAX), $peak_q bytes queued (budget $BUDGET); $(wc -l <"$E2E_TMP/samples") samples"
 slab1=$(slab_settled_kb)
-log "slab (SUnreclaim, caches shrunk): $slab0 kB before, $peak_slab kB at the peak (not shrunk), $slab1 kB after expiry"
+log "slab (SUnreclaim, caches shrunk): $slab0 kB before, $peak_slab kB at the peak (not shrunk), $slab1 kB after the entries went"
 # what the flood's entries and queues took must be back
 slab_back "$slab0" "$peak_slab" "$slab1" ||
 	sec_bad "slab $slab1 kB after expiry, $slab0 kB before: the flood's memory did not come back"
