@@ -383,6 +383,11 @@ static void teredo_peer_rcv(struct teredo_dev *td, struct sk_buff *skb,
 		WRITE_ONCE(p->local_probe, false);
 		break;
 	case TEREDO_RX_TRUST_SYMMETRIC:
+		/* trusted since we looked: where it is stays where it is */
+		if (p->trusted) {
+			why = TEREDO_DROP_SPOOFED_SRC;
+			break;
+		}
 		teredo_peer_trust_symmetric_locked(pc, p, &key, saddr, sport,
 						   self, now, &out);
 		atomic64_inc(&td->peer_symmetric);
