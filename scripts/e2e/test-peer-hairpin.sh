@@ -23,21 +23,7 @@ ip netns exec nat1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
 	net.ipv4.conf.br1.send_redirects=0
 
 modprobe teredo || port_fail "modprobe teredo"
-for ns in cl1 cl3; do
-	ip -n $ns link add teredo0 type teredo || port_fail "link add ($ns)"
-	ip netns exec $ns sh -c "echo 0 >$SYS/local_discovery && \
-		echo $E2E_SERVER >$SYS/server" || port_fail "sysfs ($ns)"
-	ip -n $ns link set teredo0 up || port_fail "link up ($ns)"
-done
-e2e_wait 30 both || sec_fail "not qualified: cl1 $(attr state), cl3 $(attr3 state)"
-K1=$(attr address)
-K3=$(attr3 address)
-M=$(attr mapped_address)
-[ "$(attr3 mapped_address)" = "$M" ] || sec_fail "not behind one NAT"
-for ns in cl1 cl3; do
-	e2e_wait 5 sh -c "ip -n $ns -6 addr show dev teredo0 | grep -q $(ip netns exec $ns cat $SYS/address)" ||
-		sec_fail "address not on teredo0 ($ns)"
-done
+local_clients_nodisc
 P1=$(attr mapped_port)
 P3=$(attr3 mapped_port)
 [ "$P1" = "$(attr port)" ] && [ "$P3" = "$(attr3 port)" ] ||

@@ -108,7 +108,6 @@ for k1 in $KINDS; do
 		t0=$SECONDS
 		fresh "$k1" "$k2"
 		tq=$((SECONDS - t0))
-		want=$(expect "$k1" "$k2")
 		read -r sym1 us1 <<<"$(counters 1)"
 		read -r sym2 _ <<<"$(counters 2)"
 		# one reply, or the error that ends it (bubbles given up: 8 s)
