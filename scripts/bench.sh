@@ -14,7 +14,8 @@
 #           turns the NATs' LAN links into wires for it
 # each for TCP throughput with 1 and 4 streams (iperf3), UDP with 1200-byte
 # datagrams and no rate limit (received Mbit/s and loss), RTT (ping) and
-# guest CPU time per packet (over the TCP 1-stream run), after a 1 s
+# guest CPU time per packet (over the TCP 1-stream run and per datagram
+# received over the UDP run), after a 1 s
 # warm-up; then the ratios, with their targets.
 # Then kteredo's transmit rate (teredo0's tx_packets) to 1, 100 and 10^4
 # trusted peers round-robin, and the slab and per-CPU memory a cached peer
@@ -24,9 +25,11 @@
 # --peers sends to them from cl1. teredo0 is loaded with max_peers 16384
 # and the guest's IPv6 neighbour table enlarged to match.
 # Figures, not pass/fail: this is no test. BENCH_SECS (8): seconds a run;
-# BENCH_PEER_SECS (5): seconds a many-peers run; BENCH_PERF="fou teredo"
-# (paths): a flat profile of the whole guest (perf, cpu-clock) over one
-# more TCP 1-stream run of each, after its figures.
+# BENCH_PEER_SECS (5): seconds a many-peers run; BENCH_PEER_RUNS (3): runs
+# of each size, the median counts; BENCH_PERF="fou teredo"
+# (paths, and "peers"): a flat profile of the whole guest (perf, cpu-clock)
+# over one more TCP 1-stream run and one more UDP run of each path, and
+# one more many-peers run of each size, after its figures.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +38,7 @@ if [ "${1:-}" != --guest ]; then
 	make -s -C "$top/scripts/stress" || exit 2
 	exec "$top/scripts/vm.sh" -t 1800 -m 2048 env \
 		BENCH_SECS="${BENCH_SECS:-}" BENCH_PEER_SECS="${BENCH_PEER_SECS:-}" \
+		BENCH_PEER_RUNS="${BENCH_PEER_RUNS:-}" \
 		BENCH_PERF="${BENCH_PERF:-}" "$top/scripts/bench.sh" --guest
 fi
 
@@ -44,6 +48,7 @@ source "$top/scripts/e2e/sec-lib.sh"
 source "$top/scripts/e2e/stress-lib.sh"
 SECS=${BENCH_SECS:-8}
 PEER_SECS=${BENCH_PEER_SECS:-5}
+PEER_RUNS=${BENCH_PEER_RUNS:-3}
 PEER_COUNTS="1 100 10000"
 PEER_LEN=1200		# UDP payload a datagram to a peer
 MAX_PEERS=16384		# room for 10^4 peers (TEREDO_MAX_PEERS_LIMIT)
@@ -52,6 +57,8 @@ PEER_VALID=30		# TEREDO_PEER_VALID_S, kmod/peer.h
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 PATHS="plain fou teredo teredo_nogso miredo"
 declare -A R
+PERF_HZ=499		# perf's sampling rate, each CPU
+v() { echo "${R[$1]:-0}"; }	# a figure, 0 if not measured
 
 # bench_fail MSG: what explains a path that could not be set up, then fail
 bench_fail() {
@@ -163,7 +170,16 @@ measure() {
 	R[$name.tcp4]=$(jqn "$j" '.end.sum_received.bits_per_second')
 
 	# UDP: what cl2 received, and what of what cl1 sent never arrived
+	t0=$(cpu_ticks)
 	j=$(iperf_run "$name" "$dst" -t "$SECS" -u -b 0 -l 1200)
+	t1=$(cpu_ticks)
+	pkts=$(jqn "$j" '.end.sum_received.packets //
+		((.end.sum.packets // 0) - (.end.sum.lost_packets // 0))')
+	if [ "$pkts" -gt 0 ] 2>/dev/null; then
+		R[$name.udp_us]=$(((t1 - t0) * TICK_US / pkts))
+	else
+		R[$name.udp_us]=0
+	fi
 	R[$name.udp]=$(jqn "$j" '.end.sum_received.bits_per_second //
 		(((.end.sum.packets // 0) - (.end.sum.lost_packets // 0)) *
 		 9600 / (.end.sum.seconds // 1))')
@@ -181,26 +197,84 @@ measure() {
 		"4 streams $(mbits "${R[$name.tcp4]}") Mbit/s," \
 		"udp $(mbits "${R[$name.udp]}") Mbit/s received" \
 		"(loss ${R[$name.loss]}%), rtt ${R[$name.rtt]} ms," \
-		"cpu ${R[$name.cpu_us]} us/packet"
+		"cpu ${R[$name.cpu_us]} us/packet (TCP)," \
+		"${R[$name.udp_us]} us/datagram received (UDP)"
+}
+
+# perf_top DATA: the 30 symbols with most samples, then the share of the
+# tunnels' own code (kteredo's, fou's and sit's functions), of checksum
+# passes and of idle; keeps "SAMPLES SYMBOL" lines in DATA.txt
+perf_top() {
+	perf report -i "$1" --stdio --no-children -n --sort dso,sym \
+		2>/dev/null | grep -v '^#' | grep -v '^$' >"$1.report"
+	awk '{ print $2, $NF }' "$1.report" >"$1.txt"
+	head -n 30 "$1.report" | sed 's/^/#   /'
+	awk '{ sub("%", "", $1) }
+		$NF ~ /^(teredo_|gro_cells)/ { t += $1 }
+		$NF ~ /^(fou_|gue_|ipip6_|sit_)/ { f += $1 }
+		$NF ~ /^(csum_|__skb_checksum|skb_checksum)/ { c += $1 }
+		$NF ~ /^(native_safe_halt|default_idle)/ { i += $1 }
+		END { printf "#   kteredo %.2f%%, fou+sit %.2f%%, checksums" \
+			" %.2f%%, idle %.2f%%\n", t, f, c, i }' "$1.report"
 }
 
 # profile NAME DST: if NAME is in BENCH_PERF, where the guest's cycles
-# go during a TCP 1-stream run to DST (its own run: perf costs)
+# go during a TCP 1-stream run and an unlimited UDP run to DST (runs of
+# their own: perf costs); keeps the UDP datagrams received in DATA.udp.n
 profile() {
-	local name=$1 dst=$2 data=$E2E_TMP/perf.$1
+	local name=$1 dst=$2 data=$E2E_TMP/perf.$1 what args j
 
 	case " ${BENCH_PERF:-} " in
 	*" $name "*) ;;
 	*) return 0 ;;
 	esac
-	iperf_server || log "$name: no iperf3 server in cl2"
-	perf record -q -a -e cpu-clock -F 499 -o "$data" -- \
-		ip netns exec cl1 timeout $((SECS + 30)) iperf3 -c "$dst" \
-		-p 5201 -t "$SECS" >/dev/null 2>&1 ||
-		{ log "$name: perf record failed"; return 0; }
-	log "$name: perf, TCP 1 stream, whole guest (top 30 symbols):"
-	perf report -i "$data" --stdio --no-children --sort dso,sym 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | head -n 30 | sed 's/^/#   /'
+	for what in tcp udp; do
+		args=
+		[ $what = udp ] && args="-u -b 0 -l 1200"
+		iperf_server || log "$name: no iperf3 server in cl2"
+		# shellcheck disable=SC2086 # args: words
+		j=$(perf record -q -a -e cpu-clock -F $PERF_HZ -o "$data.$what" \
+			-- ip netns exec cl1 timeout $((SECS + 30)) iperf3 \
+			-c "$dst" -p 5201 -t "$SECS" -J $args 2>/dev/null) ||
+			{ log "$name: perf record ($what) failed"; continue; }
+		jqn "$j" '.end.sum_received.packets //
+			((.end.sum.packets // 0) - (.end.sum.lost_packets // 0))' \
+			>"$data.$what.n"
+		log "$name: perf, $what${args:+ 1200-byte datagrams}," \
+			"whole guest (top 30 symbols):"
+		perf_top "$data.$what"
+	done
+}
+
+# profile_diff A B NAME_A NAME_B WHAT: if both profiles A and B were
+# taken (perf_top's A.txt, and A.n: the WHATs they moved), the guest CPU
+# time per WHAT that B spends more than A, by symbol (the 25 largest
+# differences): where B's extra cycles go
+profile_diff() {
+	local a=$1 b=$2 all=$2.all
+
+	[ -s "$a.txt" ] && [ -s "$b.txt" ] || return 0
+	log "perf: guest CPU us per $5, $4 minus $3" \
+		"(the 25 largest differences):"
+	awk -v na="$(cat "$a.n")" -v nb="$(cat "$b.n")" -v hz=$PERF_HZ \
+		-v all="$all" '
+		FNR == 1 { f++ }
+		{ s[$2] += 0; if (f == 1) sa[$2] += $1; else sb[$2] += $1 }
+		END {
+			if (na <= 0 || nb <= 0)
+				exit
+			for (k in s) {
+				ua = sa[k] * 1e6 / hz / na
+				ub = sb[k] * 1e6 / hz / nb
+				ta += ua; tb += ub
+				printf "%9.2f %9.2f %9.2f %s\n", ub - ua, ua, ub, k
+			}
+			printf "%9.2f %9.2f %9.2f %s\n", tb - ta, ta, tb,
+				"(all, idle included)" >all
+		}' "$a.txt" "$b.txt" | sort -rn | head -n 25 |
+		sed 's/^/#   /'
+	[ -s "$all" ] && sed 's/^/#   /' "$all"
+	log "perf: (columns: difference, $3, $4; us per $5)"
 }
 
 # reach NS DST WHAT: DST answers a ping from NS, else fail
@@ -345,6 +419,26 @@ mem_kb() {
 		/proc/meminfo)))
 }
 
+# peer_profile P SECS: if "peers" is in BENCH_PERF, where the guest's
+# cycles go sending to P peers round-robin (a run of its own, after the
+# timed one; the peers are still trusted: PEER_VALID)
+peer_profile() {
+	local data=$E2E_TMP/perf.peers$1 out
+
+	case " ${BENCH_PERF:-} " in
+	*" peers "*) ;;
+	*) return 0 ;;
+	esac
+	out=$(perf record -q -a -e cpu-clock -F $PERF_HZ -o "$data" -- \
+		ip netns exec cl1 timeout $(($2 + 30)) "$FLOOD6" \
+		--server "$E2E_SERVER" --peers "$1" --seconds "$2" \
+		--len $PEER_LEN 2>/dev/null) ||
+		{ log "peers $1: perf record failed"; return 0; }
+	awk '{ print $2 }' <<<"$out" >"$data.n"
+	log "peers $1: perf, whole guest (top 30 symbols):"
+	perf_top "$data"
+}
+
 # peer_run NAME P SECS: a bubble from each of the P peers, then flood6 to
 # them for SECS; sets R[NAME.*]
 peer_run() {
@@ -391,7 +485,7 @@ peer_run() {
 	R[$name.flood_pps]=$(awk -v n="$sent" -v t="$fsecs" \
 		'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
 	R[$name.errors]=$errs
-	log "peers $p: teredo0 sent $tx in ${fsecs}s: ${R[$name.tx_pps]} pps;" \
+	log "peers $p (run ${name##*.}): teredo0 sent $tx in ${fsecs}s: ${R[$name.tx_pps]} pps;" \
 		"flood6: $out; storm dropped $(($(sunk) - s0));" \
 		"peer cache: $n0 -> $n1 entries;" \
 		"$(($(neigh_allocs) - a0)) IPv6 neighbour entries made"
@@ -409,10 +503,27 @@ peer_run() {
 			"$((n1 - n0)) new peers, $m1 kB with them, $m2 kB once" \
 			"sent to (route caches)"
 	fi
+	[ "${name##*.}" != 1 ] || peer_profile "$p" "$secs"
 }
 peer_run warm-up 1 1
 for p in $PEER_COUNTS; do
-	peer_run "peers$p" "$p" "$PEER_SECS"
+	for r in $(seq "$PEER_RUNS"); do
+		peer_run "peers$p.$r" "$p" "$PEER_SECS"
+	done
+	# the median run: one 5 s run under TCG varies up to 2x
+	m=$(for r in $(seq "$PEER_RUNS"); do
+		echo "$(v "peers$p.$r.tx_pps") $r"
+	done | sort -n | awk -v n="$PEER_RUNS" 'NR == int((n + 1) / 2) {
+		print $2 }')
+	R[peers$p.tx_pps]=$(v "peers$p.$m.tx_pps")
+	R[peers$p.flood_pps]=$(v "peers$p.$m.flood_pps")
+	errs=0 runs=
+	for r in $(seq "$PEER_RUNS"); do
+		errs=$((errs + $(v "peers$p.$r.errors")))
+		runs+="${runs:+ }$(v "peers$p.$r.tx_pps")"
+	done
+	R[peers$p.errors]=$errs
+	R[peers$p.runs]=$runs
 done
 for ns in cl1 cl2; do ip -n $ns link del teredo0; done
 rmmod teredo
@@ -436,23 +547,27 @@ if ! { e2e_wait 5 no_pids cl1 && e2e_wait 5 no_pids cl2; }; then
 fi
 
 # --- results
+profile_diff "$E2E_TMP/perf.fou.udp" "$E2E_TMP/perf.teredo.udp" fou teredo \
+	"UDP datagram received"
+profile_diff "$E2E_TMP/perf.peers1" "$E2E_TMP/perf.peers10000" "1 peer" \
+	"10^4 peers" "datagram sent"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-v() { echo "${R[$1]:-0}"; }
-path_row() { printf '%-13s %11s %11s %11s %7s %7s %10s\n' "$@"; }
-peer_row() { printf '%-13s %12s %12s %14s\n' "$@"; }
+path_row() { printf '%-13s %11s %11s %11s %7s %7s %10s %10s\n' "$@"; }
+peer_row() { printf '%-13s %12s %12s %14s  %s\n' "$@"; }
 echo
 path_row "" "TCP Mbit/s" "TCP 4 str." "UDP Mbit/s" "loss %" "RTT ms" \
-	"cpu us/pkt"
+	"TCP us/pkt" "UDP us/pkt"
 for n in $PATHS; do
 	path_row "$n" "$(mbits "$(v "$n.tcp1")")" "$(mbits "$(v "$n.tcp4")")" \
 		"$(mbits "$(v "$n.udp")")" "$(v "$n.loss")" "$(v "$n.rtt")" \
-		"$(v "$n.cpu_us")"
+		"$(v "$n.cpu_us")" "$(v "$n.udp_us")"
 done
 echo
-peer_row "peers" "teredo0 pps" "flood6 pps" "flood6 errors"
+peer_row "peers" "teredo0 pps" "flood6 pps" "flood6 errors" \
+	"teredo0 pps of each run (the median counts)"
 for p in $PEER_COUNTS; do
 	peer_row "$p" "$(v "peers$p.tx_pps")" "$(v "peers$p.flood_pps")" \
-		"$(v "peers$p.errors")"
+		"$(v "peers$p.errors")" "$(v "peers$p.runs")"
 done
 echo "bytes per cached peer (SUnreclaim + Percpu): $(v mem_entry)," \
 	"$(v mem_used) once sent to (route caches)"
