@@ -27,7 +27,7 @@
  *    link-local and impossible sources, non-global outer sources, relays
  *    nobody vouched for.
  * What is accepted goes up through teredo_deliver() (ECN decapsulation,
- * RFC 6040) and the GRO cells. A train merged by GRO (gro.c), or a GSO
+ * RFC 6040): TCP through the GRO cells, the rest as sit does. A train merged by GRO (gro.c), or a GSO
  * packet from a kteredo peer over a virtual link, arrives as one skb and
  * is judged once: its datagrams share outer source and port and inner
  * addresses, which is all the rules look at.
@@ -116,7 +116,15 @@ static void teredo_deliver(struct teredo_dev *td, struct sk_buff *skb,
 		atomic64_add(skb_shinfo(skb)->gso_segs ?: 1, &td->rx_gso_segs);
 	}
 	dev_sw_netstats_rx_add(td->dev, skb->len);
-	gro_cells_receive(&td->gro_cells, skb);
+	/*
+	 * GRO merges TCP segments; for anything else (UDP, ICMPv6) the trip
+	 * through the GRO cell's NAPI would only cost, so that goes up as
+	 * sit hands its packets up.
+	 */
+	if (skb_is_gso(skb) || ipv6_hdr(skb)->nexthdr == IPPROTO_TCP)
+		gro_cells_receive(&td->gro_cells, skb);
+	else
+		netif_rx(skb);
 }
 
 /*
