@@ -303,6 +303,20 @@ ip netns exec nat2 nft insert rule ip filter input iifname e0 \
 reach cl1 198.51.100.12 plain
 measure plain 198.51.100.12
 
+# The IPv6 stack keeps a neighbour entry per destination of an on-link
+# prefix (sit1's, teredo0's 2001::/32): room for 10^4 of them, as
+# max_peers makes room for the peers, or the 10^4 runs would measure the
+# neighbour cache's churn (gc_thresh3 is 1024 by default; the table is
+# the whole guest's).
+sysctl -qw net.ipv6.neigh.default.gc_thresh2=16384 \
+	net.ipv6.neigh.default.gc_thresh3=32768 ||
+	bench_fail "neighbour table thresholds"
+FLOOD6=$(stress_tool flood6)
+# median N...: the median of the numbers given
+median() {
+	printf '%s\n' "$@" | sort -n | awk -v n=$# 'NR == int((n + 1) / 2)'
+}
+
 # --- fou: sit over fou, UDP 5555 (cl1) <-> 5556 (cl2). nat1 keeps cl1's
 # source port (the flow's first), nat2 forwards 5556 to cl2 (accepted as
 # ct status dnat, above), so both ways are one flow through each NAT.
@@ -332,6 +346,37 @@ if ! ip netns exec cl1 ping -6 -c 3 -w 20 2001:db8:f::2 >/dev/null; then
 fi
 measure fou 2001:db8:f::2
 profile fou 2001:db8:f::2
+# The anchor of kteredo's many-peers figures below: cl1 sends over sit1
+# to P addresses of its on-link prefix, round-robin, and nat1 drops the
+# datagrams on arrival (ingress, as "storm" drops what teredo0 sends its
+# peers). The kernel's tunnel pays the IPv6 stack's cost of many
+# destinations (a neighbour entry each) too.
+if ! { ip netns exec nat1 nft add table netdev foudrop &&
+	ip netns exec nat1 nft add chain netdev foudrop in \
+		'{ type filter hook ingress device e1 priority 0; }' &&
+	ip netns exec nat1 nft add rule netdev foudrop in \
+		udp dport 5556 drop; }; then
+	bench_fail "fou: nft sink in nat1"
+fi
+for p in $PEER_COUNTS; do
+	ip netns exec cl1 timeout 60 "$FLOOD6" --prefix 2001:db8:f::100:0 \
+		--peers "$p" --count "$p" --len $PEER_LEN >/dev/null ||
+		bench_fail "fou $p destinations: flood6 warm-up round"
+	runs=
+	for r in $(seq "$PEER_RUNS"); do
+		out=$(ip netns exec cl1 timeout $((PEER_SECS + 30)) "$FLOOD6" \
+			--prefix 2001:db8:f::100:0 --peers "$p" \
+			--seconds "$PEER_SECS" --len $PEER_LEN) ||
+			bench_fail "fou $p destinations: flood6: $out"
+		log "fou, $p destinations (run $r): flood6: $out"
+		runs+="${runs:+ }$(awk '{ print $8 }' <<<"$out")"
+	done
+	# shellcheck disable=SC2086 # runs: words
+	R[fou_peers$p.tx_pps]=$(median $runs)
+	R[fou_peers$p.runs]=$runs
+done
+ip netns exec nat1 nft delete table netdev foudrop ||
+	bench_fail "fou: nft sink in nat1 stays"
 
 # --- kteredo <-> kteredo; max_peers for the many-peers part below
 modprobe teredo max_peers=$MAX_PEERS || bench_fail "modprobe teredo"
@@ -374,7 +419,6 @@ done
 # on s0; what cl1 sends them goes there too, and storm drops it on
 # arrival (ingress, before IPv4: no ICMP, next to no cost).
 STORM=$(stress_tool storm)
-FLOOD6=$(stress_tool flood6)
 stress_lan
 ip -n cl1 route add 203.0.113.0/24 via 10.9.0.2 dev s0 ||
 	bench_fail "peers: route to 203.0.113.0/24"
@@ -390,13 +434,6 @@ sunk() {
 	ip netns exec storm nft list counter netdev sink sunk |
 		awk '$1 == "packets" { print $2 }'
 }
-# The IPv6 stack keeps a neighbour entry per destination of teredo0's
-# on-link 2001::/32: room for 10^4 of them, as max_peers makes room for the
-# peers, or the 10^4 run would measure the neighbour cache's churn
-# (gc_thresh3 is 1024 by default; the table is the whole guest's).
-sysctl -qw net.ipv6.neigh.default.gc_thresh2=16384 \
-	net.ipv6.neigh.default.gc_thresh3=32768 ||
-	bench_fail "peers: neighbour table thresholds"
 # neigh_allocs: IPv6 neighbour entries ever made (all CPUs, hex columns)
 # (a pipe, not a process substitution: the guest's bash has no /dev/fd)
 neigh_allocs() {
@@ -511,17 +548,16 @@ for p in $PEER_COUNTS; do
 		peer_run "peers$p.$r" "$p" "$PEER_SECS"
 	done
 	# the median run: one 5 s run under TCG varies up to 2x
-	m=$(for r in $(seq "$PEER_RUNS"); do
-		echo "$(v "peers$p.$r.tx_pps") $r"
-	done | sort -n | awk -v n="$PEER_RUNS" 'NR == int((n + 1) / 2) {
-		print $2 }')
-	R[peers$p.tx_pps]=$(v "peers$p.$m.tx_pps")
-	R[peers$p.flood_pps]=$(v "peers$p.$m.flood_pps")
-	errs=0 runs=
+	errs=0 runs='' floods=''
 	for r in $(seq "$PEER_RUNS"); do
 		errs=$((errs + $(v "peers$p.$r.errors")))
 		runs+="${runs:+ }$(v "peers$p.$r.tx_pps")"
+		floods+="${floods:+ }$(v "peers$p.$r.flood_pps")"
 	done
+	# shellcheck disable=SC2086 # runs, floods: words
+	R[peers$p.tx_pps]=$(median $runs)
+	# shellcheck disable=SC2086
+	R[peers$p.flood_pps]=$(median $floods)
 	R[peers$p.errors]=$errs
 	R[peers$p.runs]=$runs
 done
@@ -569,6 +605,11 @@ for p in $PEER_COUNTS; do
 	peer_row "$p" "$(v "peers$p.tx_pps")" "$(v "peers$p.flood_pps")" \
 		"$(v "peers$p.errors")" "$(v "peers$p.runs")"
 done
+peer_row "fou: dests" "sit1 pps" "" "" "each run"
+for p in $PEER_COUNTS; do
+	peer_row "$p" "$(v "fou_peers$p.tx_pps")" "" "" \
+		"$(v "fou_peers$p.runs")"
+done
 echo "bytes per cached peer (SUnreclaim + Percpu): $(v mem_entry)," \
 	"$(v mem_used) once sent to (route caches)"
 echo
@@ -586,5 +627,7 @@ ratio_row "kteredo/fou RTT" teredo.rtt fou.rtt "target <= 1.2"
 ratio_row "kteredo/fou UDP received" teredo.udp fou.udp "target >= 0.8"
 ratio_row "kteredo tx pps, 10^4 peers/1 peer" peers10000.tx_pps peers1.tx_pps \
 	"target >= 0.8"
+ratio_row "fou tx pps, 10^4 dests/1 dest" fou_peers10000.tx_pps \
+	fou_peers1.tx_pps "the anchor: the IPv6 stack's share"
 ratio_row "kteredo offloads off/fou TCP 1" teredo_nogso.tcp1 fou.tcp1 \
 	"for reference"

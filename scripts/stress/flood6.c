@@ -19,6 +19,9 @@
  * pps R", T the time spent sending.
  *
  * --len L: L bytes of UDP payload a datagram (5 by default).
+ *
+ * --prefix ADDR instead of --server: destination i is ADDR plus i (in its
+ * last 32 bits), any IPv6 prefix (make bench: sit's on-link prefix).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -41,7 +44,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: flood6 --server IP --count N [--first J] [--port P] [--len L]\n"
-		"       flood6 --server IP --peers P (--seconds S | --count N) [--port P] [--len L]\n");
+		"       flood6 --server IP --peers P (--seconds S | --count N) [--port P] [--len L]\n"
+		"       (--prefix ADDR in place of --server IP: destinations ADDR + i)\n");
 	exit(2);
 }
 
@@ -53,17 +57,29 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Destination @i: the Teredo address of a client of @server (see above) */
-static void dest(struct sockaddr_in6 *to, uint32_t server, unsigned int port,
+/*
+ * Destination @i: the Teredo address of a client of @server (see above),
+ * or @prefix plus @i
+ */
+static void dest(struct sockaddr_in6 *to, uint32_t server,
+		 const struct in6_addr *prefix, unsigned int port,
 		 unsigned long long i)
 {
 	uint32_t ip = ~(0xcb007100u | (i & 255));
 	uint16_t mport = ~(1024 + i / 256);
 	uint8_t *a = to->sin6_addr.s6_addr;
+	uint32_t low;
 
 	memset(to, 0, sizeof(*to));
 	to->sin6_family = AF_INET6;
 	to->sin6_port = htons(port);
+	if (prefix) {
+		to->sin6_addr = *prefix;
+		memcpy(&low, a + 12, 4);
+		low = htonl(ntohl(low) + (uint32_t)i);
+		memcpy(a + 12, &low, 4);
+		return;
+	}
 	a[0] = 0x20;
 	a[1] = 0x01;
 	memcpy(a + 4, &server, 4);
@@ -85,6 +101,7 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 'S' },
 		{ "len", required_argument, NULL, 'l' },
 		{ "first", required_argument, NULL, 'f' },
+		{ "prefix", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static unsigned char payload[MAX_LEN];
@@ -95,6 +112,7 @@ int main(int argc, char **argv)
 	unsigned long long first = 0;
 	unsigned int port = 9;
 	uint32_t server = 0;
+	struct in6_addr prefix, *pfx = NULL;
 	double seconds = 0, t0, t = 0;
 	int o, fd, i, n, k, sndbuf = 64 << 20;
 	char *end;
@@ -104,6 +122,11 @@ int main(int argc, char **argv)
 		case 's':
 			if (inet_pton(AF_INET, optarg, &server) != 1)
 				usage();
+			break;
+		case 'x':
+			if (inet_pton(AF_INET6, optarg, &prefix) != 1)
+				usage();
+			pfx = &prefix;
 			break;
 		case 'n':
 			count = strtoull(optarg, NULL, 0);
@@ -136,7 +159,7 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!server)
+	if (!server == !pfx)
 		usage();
 	/* --peers: a bound in time or count; else N distinct destinations */
 	if (peers ? (!count && !seconds) :
@@ -168,7 +191,7 @@ int main(int argc, char **argv)
 		}
 		n = count && count - j < BATCH ? count - j : BATCH;
 		for (i = 0; i < n; i++) {
-			dest(&to[i], server, port,
+			dest(&to[i], server, pfx, port,
 			     peers ? (j + i) % peers : first + j + i);
 			msg[i].msg_hdr.msg_name = &to[i];
 			msg[i].msg_hdr.msg_namelen = sizeof(to[i]);
