@@ -27,10 +27,11 @@
  *    link-local and impossible sources, non-global outer sources, relays
  *    nobody vouched for.
  * What is accepted goes up through teredo_deliver() (ECN decapsulation,
- * RFC 6040): TCP through the GRO cells, the rest as sit does. A train merged by GRO (gro.c), or a GSO
- * packet from a kteredo peer over a virtual link, arrives as one skb and
- * is judged once: its datagrams share outer source and port and inner
- * addresses, which is all the rules look at.
+ * RFC 6040): TCP through the GRO cells, the rest as sit does. A train
+ * merged by GRO (gro.c), or a GSO packet from a kteredo peer over a
+ * virtual link, arrives as one skb and is judged once: its datagrams
+ * share outer source and port and inner addresses, which is all the
+ * rules look at.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
