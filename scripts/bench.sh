@@ -142,6 +142,18 @@ iperf_run() {
 	echo "$j"
 }
 
+# jq: the datagrams an iperf3 UDP run's receiver got
+UDP_RCVD='.end.sum_received.packets //
+	((.end.sum.packets // 0) - (.end.sum.lost_packets // 0))'
+
+# perf_record DATA CMD...: CMD under perf, the whole guest sampled into DATA
+perf_record() {
+	local data=$1
+
+	shift
+	perf record -q -a -e cpu-clock -F $PERF_HZ -o "$data" -- "$@"
+}
+
 mbits() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
 # measure NAME DST: from cl1 to DST in cl2, TCP with 1 and 4 streams and
@@ -173,8 +185,7 @@ measure() {
 	t0=$(cpu_ticks)
 	j=$(iperf_run "$name" "$dst" -t "$SECS" -u -b 0 -l 1200)
 	t1=$(cpu_ticks)
-	pkts=$(jqn "$j" '.end.sum_received.packets //
-		((.end.sum.packets // 0) - (.end.sum.lost_packets // 0))')
+	pkts=$(jqn "$j" "$UDP_RCVD")
 	if [ "$pkts" -gt 0 ] 2>/dev/null; then
 		R[$name.udp_us]=$(((t1 - t0) * TICK_US / pkts))
 	else
@@ -233,13 +244,11 @@ profile() {
 		[ $what = udp ] && args="-u -b 0 -l 1200"
 		iperf_server || log "$name: no iperf3 server in cl2"
 		# shellcheck disable=SC2086 # args: words
-		j=$(perf record -q -a -e cpu-clock -F $PERF_HZ -o "$data.$what" \
-			-- ip netns exec cl1 timeout $((SECS + 30)) iperf3 \
+		j=$(perf_record "$data.$what" \
+			ip netns exec cl1 timeout $((SECS + 30)) iperf3 \
 			-c "$dst" -p 5201 -t "$SECS" -J $args 2>/dev/null) ||
 			{ log "$name: perf record ($what) failed"; continue; }
-		jqn "$j" '.end.sum_received.packets //
-			((.end.sum.packets // 0) - (.end.sum.lost_packets // 0))' \
-			>"$data.$what.n"
+		jqn "$j" "$UDP_RCVD" >"$data.$what.n"
 		log "$name: perf, $what${args:+ 1200-byte datagrams}," \
 			"whole guest (top 30 symbols):"
 		perf_top "$data.$what"
@@ -466,7 +475,7 @@ peer_profile() {
 	*" peers "*) ;;
 	*) return 0 ;;
 	esac
-	out=$(perf record -q -a -e cpu-clock -F $PERF_HZ -o "$data" -- \
+	out=$(perf_record "$data" \
 		ip netns exec cl1 timeout $(($2 + 30)) "$FLOOD6" \
 		--server "$E2E_SERVER" --peers "$1" --seconds "$2" \
 		--len $PEER_LEN 2>/dev/null) ||
