@@ -27,6 +27,7 @@ for f in "$m/teredo.ko" "$m/nf_conntrack_teredo.ko" "$m/Module.symvers" \
 	 /usr/local/share/man/man4/teredo.4 \
 	 /usr/local/share/bash-completion/completions/teredoctl \
 	 /usr/local/share/kteredo/teredo.nft \
+	 /usr/local/share/kteredo/teredo-filter.nft \
 	 /usr/local/share/kteredo/gai.conf \
 	 /usr/local/lib/udev/rules.d/90-teredo.rules \
 	 /usr/local/lib/systemd/system/teredo-nft-sync.service; do

@@ -4,7 +4,9 @@
 # Local client discovery through the firewall: cl1 (10.0.1.2) and cl3
 # (10.0.1.3), two kteredo clients on one LAN behind nat1, a NAT that does
 # not hairpin, each behind the example ruleset (input and output policy
-# drop) with nf_conntrack_teredo, local discovery on (the default).
+# drop) with nf_conntrack_teredo, local discovery on (the default): cl1
+# the example ruleset (teredo.nft) with its port set filled, cl3 a plain
+# stateful "inet filter" table plus teredo-filter.nft, no port anywhere.
 #   a. They reach each other over the LAN, ping both ways: the ruleset
 #      lets the neighbour's discovery bubble in, the helper expects the
 #      answers on the subnet (our own bubble) and lets us answer the
@@ -25,6 +27,23 @@ source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/sec-lib.sh"
 source "$(dirname "$0")/local-lib.sh"
 NFT_RULESET=$PORT_TOP/userspace/nft/teredo.nft
+NFT_FILTER=$PORT_TOP/userspace/nft/teredo-filter.nft
+# a host's own stateful policy (ICMPv6 allowed, for the pings), which
+# teredo-filter.nft adds to
+BASE_FILTER='table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iifname "lo" accept
+		meta l4proto ipv6-icmp accept
+	}
+	chain output {
+		type filter hook output priority filter; policy drop;
+		ct state established,related accept
+		oifname "lo" accept
+		meta l4proto ipv6-icmp accept
+	}
+}'
 
 unload() {
 	for ns in cl1 cl3; do
@@ -63,9 +82,15 @@ e2e_expect_events cl1 "$E2E_TMP/expect-a" 180 ||
 for ns in cl1:$P1 cl3:$P3; do
 	n=${ns%:*}
 	p=${ns#*:}
-	ip netns exec $n nft -f "$NFT_RULESET" || port_fail "nft -f ($n)"
-	ip netns exec $n nft add element inet teredo_fw teredo_port "{ $p }" ||
-		port_fail "nft add element ($n)"
+	if [ $n = cl1 ]; then
+		ip netns exec $n nft -f "$NFT_RULESET" || port_fail "nft -f ($n)"
+		ip netns exec $n nft add element inet teredo_fw teredo_port \
+			"{ $p }" || port_fail "nft add element ($n)"
+	else
+		echo "$BASE_FILTER" | ip netns exec $n nft -f - &&
+			ip netns exec $n nft -f "$NFT_FILTER" ||
+			port_fail "nft -f teredo-filter.nft ($n)"
+	fi
 	ip -n $n link add teredo0 type teredo || port_fail "link add ($n)"
 	ip netns exec $n sh -c "echo $E2E_SERVER >$SYS/server &&
 		echo $p >$SYS/port" || port_fail "sysfs ($n)"
