@@ -15,7 +15,7 @@ PKGS="
 	tcpdump socat iperf3 ethtool jq
 	miredo miredo-server
 	sparse clang llvm libclang-rt-14-dev
-	pkg-config libmnl-dev scdoc man-db dkms
+	pkg-config libmnl-dev libjansson-dev scdoc man-db dkms
 "
 
 missing=

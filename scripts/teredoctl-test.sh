@@ -116,6 +116,15 @@ run nft-sync --table filter --set teredo_port --interval 0 teredo0
 ok nft-sync-interval-range status_is 2
 run nft-sync --table filter --set teredo_port --interval 1x teredo0
 ok nft-sync-interval-number status_is 2
+# names are pasted into nft commands: nft identifiers and families only,
+# checked before anything else (eth9: a teredoctl that did not check them
+# stops at the device, never reaching nft on this host)
+run nft-sync --once --table 'filter; flush ruleset' --set teredo_port eth9
+ok nft-sync-table-not-identifier eval 'status_is 2 && has "is not an nft identifier"'
+run nft-sync --once --table filter --set 'p }; add rule' eth9
+ok nft-sync-set-not-identifier eval 'status_is 2 && has "is not an nft identifier"'
+run nft-sync --once --family 'inet;' --table filter --set teredo_port eth9
+ok nft-sync-family-unknown eval 'status_is 2 && has "unknown nft family"'
 run nft-sync --table filter --set teredo_port --once eth9
 ok nft-sync-long-options-not-teredo eval 'status_is 1 && has "eth9 is not a teredo device"'
 

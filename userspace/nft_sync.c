@@ -15,9 +15,15 @@
  *
  * Each change prints one line:
  *   nft-sync: inet teredo_fw teredo_port = 40000
+ *
+ * The names are pasted into nft commands, so only nft identifiers pass,
+ * and the set is read as libnftables JSON: a set of another type than
+ * inet_service is refused (with -1: status 1; else reported once and
+ * left alone, as a missing one), never rewritten.
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,6 +37,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <nftables/libnftables.h>
@@ -41,7 +48,9 @@ struct nft_sync {
 	struct nft_ctx *nft;
 	const char *family, *table, *set;
 	char dev[IFNAMSIZ_MAX];
-	int missing;		/* last state reported: 1 missing, 0 ok */
+	int missing;		/* last state reported: 1 missing, 2 wrong
+				 * type, 0 ok
+				 */
 	long last;		/* last port written, -1 none, -2 unknown */
 };
 
@@ -64,44 +73,70 @@ static int nft_cmd(struct nft_sync *s, const char **out, const char *fmt, ...)
 }
 
 /*
- * The set's elements as a list of ports: -1 if the set is missing, else
- * the number of elements (at most one reported in *port).
+ * The set's elements, from "list set" in JSON: -ENOENT if the set is
+ * missing, -EPROTOTYPE (*type set) if its type is not inet_service, else
+ * the number of elements (the first port in *port; a range or any other
+ * element is counted, so that it is replaced).
  */
-static int set_elements(struct nft_sync *s, long *port)
+static int set_elements(struct nft_sync *s, long *port, char *type,
+			size_t typelen)
 {
-	const char *out, *p;
-	int n = 0;
+	unsigned int flags = nft_ctx_output_get_flags(s->nft);
+	json_t *root, *items, *item, *set, *elem, *e;
+	const char *out, *t;
+	size_t i, j;
+	int n = -ENOENT, err;
 
-	if (nft_cmd(s, &out, "list set %s %s %s", s->family, s->table,
-		    s->set))
-		return -1;
-	p = strstr(out, "elements = {");
-	if (!p)
-		return 0;
-	p += strlen("elements = {");
-	while (*p && *p != '}') {
-		char *end;
-		long v = strtol(p, &end, 10);
-
-		if (end == p) {
-			p++;
+	nft_ctx_output_set_flags(s->nft, flags | NFT_CTX_OUTPUT_JSON);
+	err = nft_cmd(s, &out, "list set %s %s %s", s->family, s->table,
+		      s->set);
+	nft_ctx_output_set_flags(s->nft, flags);
+	if (err)
+		return -ENOENT;
+	root = json_loads(out, 0, NULL);
+	items = json_object_get(root, "nftables");
+	json_array_foreach(items, i, item) {
+		set = json_object_get(item, "set");
+		if (!set)
 			continue;
+		t = json_string_value(json_object_get(set, "type"));
+		if (!t || strcmp(t, "inet_service")) {
+			snprintf(type, typelen, "%s", t ? t : "(concatenation)");
+			n = -EPROTOTYPE;
+			break;
 		}
-		if (n == 0)
-			*port = v;
-		n++;
-		p = end;
+		n = 0;
+		elem = json_object_get(set, "elem");
+		json_array_foreach(elem, j, e) {
+			if (n == 0)
+				*port = json_is_integer(e) ?
+					(long)json_integer_value(e) : -1;
+			n++;
+		}
+		break;
 	}
+	json_decref(root);
 	return n;
 }
 
 /* Make the set hold @port (or nothing if @port < 0). */
 static int sync_set(struct nft_sync *s, long port)
 {
+	char type[64];
 	long cur = -1;
 	int n, err;
 
-	n = set_elements(s, &cur);
+	n = set_elements(s, &cur, type, sizeof(type));
+	if (n == -EPROTOTYPE) {
+		if (s->missing != 2)
+			fprintf(stderr,
+				"nft-sync: %s %s %s has type %s, not inet_service: "
+				"left alone\n", s->family, s->table, s->set,
+				type);
+		s->missing = 2;
+		s->last = -2;
+		return n;
+	}
 	if (n < 0) {
 		if (s->missing != 1)
 			fprintf(stderr,
@@ -112,7 +147,7 @@ static int sync_set(struct nft_sync *s, long port)
 		s->last = -2;
 		return -ENOENT;
 	}
-	if (s->missing == 1)
+	if (s->missing > 0)
 		fprintf(stderr, "nft-sync: %s %s %s is there\n", s->family,
 			s->table, s->set);
 	s->missing = 0;
@@ -146,6 +181,32 @@ static int sync_set(struct nft_sync *s, long port)
 	fflush(stdout);
 	s->last = port;
 	return 0;
+}
+
+/* An nft identifier: a letter, then letters, digits, '/', '\\', '_', '.' */
+static bool nft_identifier(const char *name)
+{
+	const char *p = name;
+
+	if (!isalpha((unsigned char)*p) || strlen(name) > 255)
+		return false;
+	while (*++p)
+		if (!isalnum((unsigned char)*p) && !strchr("/\\_.", *p))
+			return false;
+	return true;
+}
+
+static bool nft_family(const char *name)
+{
+	static const char *const families[] = {
+		"ip", "ip6", "inet", "arp", "bridge", "netdev",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (!strcmp(name, families[i]))
+			return true;
+	return false;
 }
 
 /* The port from the sysfs attribute @fd, -1 if not bound. */
@@ -249,6 +310,16 @@ int teredoctl_nft_sync(int argc, char **argv)
 	if (!s.table || !s.set || interval < 1 || interval > 86400 ||
 	    argc - optind > 1)
 		goto usage;
+	if (!nft_family(s.family)) {
+		fprintf(stderr, "nft-sync: unknown nft family '%s'\n",
+			s.family);
+		goto usage;
+	}
+	if (!nft_identifier(s.table) || !nft_identifier(s.set)) {
+		fprintf(stderr, "nft-sync: '%s' is not an nft identifier\n",
+			nft_identifier(s.table) ? s.set : s.table);
+		goto usage;
+	}
 	if (teredoctl_find_dev(argc > optind ? argv[optind] : NULL, s.dev,
 			       sizeof(s.dev)))
 		return 1;

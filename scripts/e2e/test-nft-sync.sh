@@ -5,7 +5,8 @@
 # Teredo port: filled at start, follows a rebind with one update, empties
 # while the device is down, recreates the element after a ruleset reload
 # (the nftables monitor wakes it: the periodic re-check is set to 10 min),
-# and says clearly when the table or set is missing.
+# says clearly when the table or set is missing, and leaves a set of
+# another type alone.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 source "$(dirname "$0")/nft-lib.sh"
@@ -31,6 +32,29 @@ out=$(fw "$TEREDOCTL" nft-sync -1 -t teredo_fw -s nope teredo0 2>&1) &&
 echo "$out" | grep -q "table inet teredo_fw or its set nope is missing" ||
 	port_fail "no clear message for a missing set: $out"
 log "missing set: $out"
+
+# A set of another type: refused, never rewritten (it was rewritten in
+# a loop, each write waking nft-sync again); -1: status 1.
+fw nft add set inet teredo_fw wrong '{ type ipv4_addr; }' &&
+	fw nft add element inet teredo_fw wrong '{ 192.0.2.1 }' ||
+	port_fail "nft add set wrong"
+out=$(fw "$TEREDOCTL" nft-sync -1 -t teredo_fw -s wrong teredo0 2>&1)
+rc=$?
+[ "$rc" = 1 ] || port_fail "nft-sync -1 on an ipv4_addr set: status $rc: $out"
+echo "$out" | grep -q "inet teredo_fw wrong has type ipv4_addr, not inet_service" ||
+	port_fail "no clear message for a set of the wrong type: $out"
+fw "$TEREDOCTL" nft-sync -t teredo_fw -s wrong teredo0 >"$E2E_TMP/wrong.out" 2>&1 &
+wrong_pid=$!
+sleep 3
+kill "$wrong_pid"
+wait "$wrong_pid" 2>/dev/null
+fw nft list set inet teredo_fw wrong | grep -q "elements = { 192.0.2.1 }" ||
+	port_fail "nft-sync rewrote the ipv4_addr set: $(fw nft list set inet teredo_fw wrong; cat "$E2E_TMP/wrong.out")"
+[ "$(grep -c "has type ipv4_addr" "$E2E_TMP/wrong.out")" = 1 ] &&
+	[ "$(wc -l <"$E2E_TMP/wrong.out")" = 1 ] ||
+	port_fail "nft-sync on the ipv4_addr set said: $(cat "$E2E_TMP/wrong.out")"
+fw nft delete set inet teredo_fw wrong || port_fail "nft delete set wrong"
+log "wrong type: $out"
 
 # -i: a whole number of seconds in 1..86400, else a usage error (status 2)
 for i in 5x 0 86401 4294967301 ""; do
