@@ -4,16 +4,26 @@
 # the modules vm.sh put into extra/ taken away, so that only an installed
 # module can be found, and what "installed and working" means.
 source "$(dirname "$0")/lib.sh"
+# vm.sh's modules and module database, put back as they were when the
+# test ends (the tests after it in the same boot modprobe them)
+INST_KVER=$(uname -r)
+INST_SAVED=$E2E_TMP/saved-modules
+inst_restore_extra() {
+	[ -d "$INST_SAVED" ] || return 0
+	rm -rf "/lib/modules/$INST_KVER/extra/kteredo"
+	cp -a "$INST_SAVED/kteredo" "/lib/modules/$INST_KVER/extra/" &&
+		cp -a "$INST_SAVED"/modules.* "/lib/modules/$INST_KVER/"
+}
 # INST_UNDO: the make target that takes back what a failed test installed,
 # so the next test starts from nothing
 INST_UNDO=
 trap 'nft delete table inet kt_inst 2>/dev/null; ip link del t0 2>/dev/null
 	rmmod nf_conntrack_teredo teredo 2>/dev/null
 	[ -n "$INST_UNDO" ] && make -C "$INST_TOP" "$INST_UNDO" >/dev/null 2>&1
+	inst_restore_extra
 	e2e_cleanup' EXIT
 
 INST_TOP=$KTEREDO_TOP
-INST_KVER=$(uname -r)
 [ -e "/lib/modules/$INST_KVER/build/Makefile" ] ||
 	fail "no headers for the running kernel $INST_KVER"
 INST_VERSION=$("$INST_TOP/scripts/version.sh")
@@ -37,6 +47,10 @@ inst_none() {
 		! modprobe -n nf_conntrack_teredo 2>/dev/null
 }
 
+mkdir -p "$INST_SAVED" &&
+	cp -a "/lib/modules/$INST_KVER/extra/kteredo" \
+		"/lib/modules/$INST_KVER"/modules.* "$INST_SAVED/" ||
+	fail "save extra/kteredo"
 rm -rf "/lib/modules/$INST_KVER/extra/kteredo"
 depmod -a "$INST_KVER" || fail "depmod"
 inst_none || fail "a teredo module found before any install"

@@ -18,7 +18,13 @@ comm -13 "$E2E_TMP/before" "$E2E_TMP/installed" | grep '^/' >"$E2E_TMP/new"
 log "make install added $(wc -l <"$E2E_TMP/new") files:"
 sed 's/^/#   /' "$E2E_TMP/new"
 m=/lib/modules/$INST_KVER/updates/kteredo
-for f in "$m/teredo.ko" "$m/nf_conntrack_teredo.ko" "$m/Module.symvers" \
+# modules_install compresses as the kernel's config says (Debian's 6.12:
+# .ko.xz, like its own modules)
+for f in teredo nf_conntrack_teredo; do
+	grep -qxE "$m/$f\.ko(\.xz|\.zst|\.gz)?" "$E2E_TMP/new" ||
+		fail "make install did not install $m/$f.ko"
+done
+for f in "$m/Module.symvers" \
 	 /usr/local/include/kteredo/linux/teredo.h \
 	 /usr/local/include/kteredo/linux/nf_conntrack_teredo.h \
 	 /usr/local/include/kteredo/uapi/linux/teredo.h \
