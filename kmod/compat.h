@@ -11,6 +11,8 @@
  * without the field fails to build there), and expectations timed by a
  * u32 stamp, not a timer (nf_conntrack_teredo.c checks the type at build
  * time).
+ * The UDP tunnel's encap_err_rcv changed its arguments in 6.2 with no
+ * macro to test: icmp.h has the version guard.
  */
 #ifndef _TEREDO_COMPAT_H
 #define _TEREDO_COMPAT_H

@@ -99,10 +99,12 @@ u64 teredo_drop_count(struct teredo_dev *td, enum teredo_drop_reason reason)
  * ethtool -S: the drop counters, one per reason, then rx_consumed, the
  * bytes (truesize) the peer queues hold now, the received GSO packets
  * (a GRO'd train, or a whole GSO packet from a virtual link) with the
- * datagrams they carried, and the peers trusted at a mapping other than
- * their address's (RFC 6081 symmetric NAT support)
+ * datagrams they carried, the peers trusted at a mapping other than
+ * their address's (RFC 6081 symmetric NAT support), the outer ICMP
+ * errors received for the socket and the peers given up on for them
+ * (icmp.c)
  */
-#define TEREDO_ETHTOOL_EXTRA	5
+#define TEREDO_ETHTOOL_EXTRA	7
 
 static int teredo_get_sset_count(struct net_device *dev, int sset)
 {
@@ -123,6 +125,8 @@ static void teredo_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 	ethtool_sprintf(&buf, "rx_gso_packets");
 	ethtool_sprintf(&buf, "rx_gso_segments");
 	ethtool_sprintf(&buf, "peer_symmetric");
+	ethtool_sprintf(&buf, "icmp_errors");
+	ethtool_sprintf(&buf, "icmp_peers_refused");
 }
 
 static void teredo_get_ethtool_stats(struct net_device *dev,
@@ -138,6 +142,8 @@ static void teredo_get_ethtool_stats(struct net_device *dev,
 	data[i++] = atomic64_read(&td->rx_gso);
 	data[i++] = atomic64_read(&td->rx_gso_segs);
 	data[i++] = atomic64_read(&td->peer_symmetric);
+	data[i++] = atomic64_read(&td->icmp_errors);
+	data[i++] = atomic64_read(&td->icmp_peers_refused);
 }
 
 const struct ethtool_ops teredo_ethtool_ops = {

@@ -26,6 +26,7 @@
 #include "client.h"
 #include "compat.h"
 #include "counters.h"
+#include "icmp.h"
 #include "device.h"
 #include "params.h"
 #include "peer.h"
@@ -160,6 +161,7 @@ static void teredo_setup(struct net_device *dev)
 	td->cfg_default_route = teredo_defaults.default_route;
 	td->cfg_discovery = teredo_defaults.local_discovery;
 	teredo_disc_init(td);
+	teredo_icmp_init(td);
 
 	dev->netdev_ops = &teredo_netdev_ops;
 	dev->ethtool_ops = &teredo_ethtool_ops;

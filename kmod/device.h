@@ -20,6 +20,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit_types.h>
 #include <linux/types.h>
 #include <net/gro_cells.h>
 
@@ -83,6 +84,9 @@ struct teredo_dev {
 	atomic64_t rx_gso;		/* receive.c: GSO packets and */
 	atomic64_t rx_gso_segs;		/* the datagrams they carried */
 	atomic64_t peer_symmetric;	/* receive.c: trusted per RFC 6081 */
+	atomic64_t icmp_errors;		/* icmp.c: outer ICMP errors, and */
+	atomic64_t icmp_peers_refused;	/* the peers given up on for them */
+	struct ratelimit_state icmp_rs;	/* icmp.c: the errors acted on */
 	u32 queued_bytes;		/* peer.c's total, WRITE_ONCE */
 	void *client;			/* owned by the client code */
 	struct teredo_peers *peers;	/* owned by peer.c */

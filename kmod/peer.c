@@ -444,6 +444,44 @@ void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
 }
 
 /**
+ * teredo_peers_refused() - the host at @ip:@port refuses our datagrams
+ * @pc: the cache
+ * @ip: the IPv4 address an ICMP error came back for (icmp.c)
+ * @port: and the UDP port
+ *
+ * Every entry reached there (a peer's mapping, or the relay of native
+ * peers) is given up on at once, as after unanswered probes: its queue is
+ * dropped (the senders told), and its packets are dropped for
+ * %TEREDO_PEER_UNREACHABLE_S. A walk of the LRU: the caller bounds how
+ * often.
+ *
+ * Return: how many entries were given up on.
+ */
+unsigned int teredo_peers_refused(struct teredo_peers *pc, __be32 ip,
+				  __be16 port)
+{
+	struct sk_buff_head drops;
+	unsigned long now = jiffies;
+	struct teredo_peer *p;
+	unsigned int n = 0;
+
+	__skb_queue_head_init(&drops);
+	spin_lock_bh(&pc->lock);
+	if (!pc->closed)
+		list_for_each_entry(p, &pc->lru, lru) {
+			if (p->unreachable || p->mapped_ip != ip ||
+			    p->mapped_port != port)
+				continue;
+			teredo_peer_give_up_locked(pc, p, now, &drops);
+			n++;
+		}
+	spin_unlock_bh(&pc->lock);
+	teredo_peers_drop_list(pc, &drops);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(teredo_peers_refused);
+
+/**
  * teredo_peer_unreachable_reason() - why @p does not answer, as we know it
  * @pc: the cache
  * @p: a peer that had its probes

@@ -203,6 +203,8 @@ void teredo_peer_trust_locked(struct teredo_peers *pc, struct teredo_peer *p,
 			      struct sk_buff_head *out);
 void teredo_peer_give_up_locked(struct teredo_peers *pc, struct teredo_peer *p,
 				unsigned long now, struct sk_buff_head *drops);
+unsigned int teredo_peers_refused(struct teredo_peers *pc, __be32 ip,
+				  __be16 port);
 /* After pc->lock is released: count and free what was dropped. */
 void teredo_peers_drop_list(struct teredo_peers *pc, struct sk_buff_head *drops);
 enum teredo_drop_reason

@@ -28,6 +28,7 @@
 #include "compat.h"
 #include "device.h"
 #include "gro.h"
+#include "icmp.h"
 #include "port.h"
 #include "receive.h"
 #include "socket.h"
@@ -58,6 +59,7 @@ static struct socket *__teredo_sock_create(struct teredo_dev *td, u16 port)
 		.encap_rcv = teredo_udp_encap_rcv,
 		.gro_receive = teredo_gro_receive,
 		.gro_complete = teredo_gro_complete,
+		.encap_err_rcv = teredo_udp_err_rcv,
 	};
 	struct net *net = dev_net(td->dev);
 	struct socket *sock;

@@ -249,6 +249,68 @@ static void teredo_peer_cache_evict_unproven(struct kunit *test)
 	teredo_peers_free(pc);
 }
 
+/* set entry @n's mapping */
+static void map_peer(struct teredo_peers *pc, u32 n, __be32 ip, __be16 port)
+{
+	struct teredo_peer *p;
+	struct in6_addr a;
+
+	addr_n(&a, n);
+	spin_lock_bh(&pc->lock);
+	p = teredo_peer_get_locked(pc, &a, NULL, jiffies, NULL);
+	if (p) {
+		WRITE_ONCE(p->mapped_ip, ip);
+		WRITE_ONCE(p->mapped_port, port);
+	}
+	spin_unlock_bh(&pc->lock);
+}
+
+static bool peer_unreachable(struct teredo_peers *pc, u32 n)
+{
+	struct teredo_peer *p;
+	struct in6_addr a;
+	bool ret;
+
+	addr_n(&a, n);
+	spin_lock_bh(&pc->lock);
+	p = teredo_peer_get_locked(pc, &a, NULL, jiffies, NULL);
+	ret = p && p->unreachable && !READ_ONCE(p->trusted);
+	spin_unlock_bh(&pc->lock);
+	return ret;
+}
+
+/*
+ * An ICMP error refusing one address and port (icmp.c) gives up on every
+ * entry reached there, trusted or not, once, and on nothing else: not the
+ * same address at another port, nor another address at that port.
+ */
+static void teredo_peer_cache_refused(struct kunit *test)
+{
+	struct teredo_peers *pc = teredo_peers_create(NULL);
+	__be32 ip = htonl(0xc6336429), other = htonl(0xc633642a);
+	__be16 port = htons(40000);
+	unsigned long now = jiffies;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pc);
+	for (i = 0; i < 5; i++)
+		KUNIT_ASSERT_NOT_NULL(test, add_peer(test, pc, i, now));
+	map_peer(pc, 0, ip, port);
+	map_peer(pc, 1, ip, port);	/* a relay's two native peers */
+	trust_peer(test, pc, 1, now);
+	map_peer(pc, 2, ip, htons(40001));
+	map_peer(pc, 3, other, port);
+	KUNIT_EXPECT_EQ(test, teredo_peers_refused(pc, ip, port), 2U);
+	KUNIT_EXPECT_TRUE(test, peer_unreachable(pc, 0));
+	KUNIT_EXPECT_TRUE(test, peer_unreachable(pc, 1));
+	for (i = 2; i < 5; i++)
+		KUNIT_EXPECT_FALSE(test, peer_unreachable(pc, i));
+	/* already given up on: not again */
+	KUNIT_EXPECT_EQ(test, teredo_peers_refused(pc, ip, port), 0U);
+	KUNIT_EXPECT_EQ(test, pc->count, 5U);
+	teredo_peers_free(pc);
+}
+
 static struct sk_buff *skb_of(struct kunit *test, unsigned int len)
 {
 	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
@@ -469,6 +531,7 @@ static struct kunit_case teredo_peer_cases[] = {
 	KUNIT_CASE(teredo_peer_cache_lookup),
 	KUNIT_CASE(teredo_peer_cache_lru),
 	KUNIT_CASE(teredo_peer_cache_evict_unproven),
+	KUNIT_CASE(teredo_peer_cache_refused),
 	KUNIT_CASE(teredo_peer_cache_queue),
 	KUNIT_CASE(teredo_peer_cache_queue_rx),
 	KUNIT_CASE(teredo_peer_cache_queue_budget),

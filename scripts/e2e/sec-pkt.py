@@ -14,6 +14,10 @@
 #                  spoofed indirect bubbles from SERVER:3544 to DST:DPORT
 #                  (raw socket): origin indication OIP:OPORT, IPv6 source
 #                  the Teredo address of OIP:OPORT, destination DST6
+#   sec-pkt.py unreach DST QSRC QSPORT QDST QDPORT [CODE]
+#                  an ICMP destination unreachable (code 3, port, unless
+#                  CODE) to DST, from this host, quoting a UDP datagram
+#                  QSRC:QSPORT -> QDST:QDPORT
 import socket
 import struct
 import sys
@@ -81,6 +85,27 @@ def origin(server, dst, dport, oip, oport, dst6, count=1, gap=0.1):
             time.sleep(gap)
 
 
+def csum(b):
+    if len(b) % 2:
+        b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def unreach(dst, qsrc, qsport, qdst, qdport, code=3):
+    udp = struct.pack('!HHHH', qsport, qdport, 8 + 40, 0)
+    qip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + 8 + 40, 0, 0x4000, 63,
+                      socket.IPPROTO_UDP, 0, socket.inet_aton(qsrc),
+                      socket.inet_aton(qdst))
+    qip = qip[:10] + struct.pack('!H', csum(qip)) + qip[12:]
+    body = struct.pack('!BBHI', 3, code, 0, 0) + qip + udp
+    body = body[:2] + struct.pack('!H', csum(body)) + body[4:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    s.sendto(body, (dst, 0))
+
+
 def main(a):
     if a[0] == 'listen':
         listen(a[1], float(a[2]), int(a[3]), *a[4:5])
@@ -90,6 +115,8 @@ def main(a):
     elif a[0] == 'origin':
         origin(a[1], a[2], int(a[3]), a[4], int(a[5]), a[6],
                *[f(x) for f, x in zip((int, float), a[7:])])
+    elif a[0] == 'unreach':
+        unreach(a[1], a[2], int(a[3]), a[4], int(a[5]), *map(int, a[6:7]))
     else:
         sys.exit('sec-pkt.py: unknown kind ' + a[0])
 
