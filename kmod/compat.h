@@ -12,7 +12,8 @@
  * u32 stamp, not a timer (nf_conntrack_teredo.c checks the type at build
  * time).
  * The UDP tunnel's encap_err_rcv changed its arguments in 6.2 with no
- * macro to test: icmp.h has the version guard.
+ * macro to test: Kbuild reads the kernel's declaration
+ * (TEREDO_ERR_RCV_PAYLOAD, icmp.h).
  */
 #ifndef _TEREDO_COMPAT_H
 #define _TEREDO_COMPAT_H

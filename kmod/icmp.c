@@ -24,7 +24,6 @@
 #include <linux/ip.h>
 #include <linux/ratelimit.h>
 #include <linux/udp.h>
-#include <linux/version.h>
 #include <net/icmp.h>
 #include <net/sock.h>
 
@@ -81,10 +80,10 @@ static void teredo_icmp_err(struct sock *sk, struct sk_buff *skb)
 /*
  * The Teredo socket's encap_err_rcv. Its arguments changed in 6.2 (rxrpc
  * moved to the core's ICMP parsers); both kernels call it with @skb as
- * teredo_icmp_err() takes it, which is all it needs. No macro but the
- * version tells the two apart.
+ * teredo_icmp_err() takes it, which is all it needs. Kbuild reads which
+ * one the kernel declares.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef TEREDO_ERR_RCV_PAYLOAD
 void teredo_udp_err_rcv(struct sock *sk, struct sk_buff *skb, int err,
 			__be16 port, u32 info, u8 *payload)
 #else

@@ -4,7 +4,6 @@
 #define _TEREDO_ICMP_H
 
 #include <linux/skbuff.h>
-#include <linux/version.h>
 
 struct sock;
 struct teredo_dev;
@@ -13,8 +12,8 @@ struct teredo_dev;
 #define TEREDO_ICMP_RATE	10
 
 void teredo_icmp_init(struct teredo_dev *td);
-/* the UDP tunnel hook's arguments changed in 6.2 (icmp.c) */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/* the UDP tunnel hook's arguments changed in 6.2 (Kbuild, icmp.c) */
+#ifdef TEREDO_ERR_RCV_PAYLOAD
 void teredo_udp_err_rcv(struct sock *sk, struct sk_buff *skb, int err,
 			__be16 port, u32 info, u8 *payload);
 #else
