@@ -9,6 +9,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/string.h>
 
 #include "counters.h"
 #include "device.h"
@@ -146,7 +147,16 @@ static void teredo_get_ethtool_stats(struct net_device *dev,
 	data[i++] = atomic64_read(&td->icmp_peers_refused);
 }
 
+/* ethtool -i: the driver and the version it was built from */
+static void teredo_get_drvinfo(struct net_device *dev,
+			       struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, KTEREDO_VERSION, sizeof(info->version));
+}
+
 const struct ethtool_ops teredo_ethtool_ops = {
+	.get_drvinfo		= teredo_get_drvinfo,
 	.get_sset_count		= teredo_get_sset_count,
 	.get_strings		= teredo_get_strings,
 	.get_ethtool_stats	= teredo_get_ethtool_stats,

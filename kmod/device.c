@@ -147,6 +147,11 @@ static const struct net_device_ops teredo_netdev_ops = {
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
+/* DEVTYPE=teredo in the device's uevents, for udev and networkd */
+static const struct device_type teredo_type = {
+	.name = TEREDO_LINK_KIND,
+};
+
 static void teredo_setup(struct net_device *dev)
 {
 	struct teredo_dev *td = netdev_priv(dev);
@@ -164,6 +169,7 @@ static void teredo_setup(struct net_device *dev)
 	teredo_icmp_init(td);
 
 	dev->netdev_ops = &teredo_netdev_ops;
+	SET_NETDEV_DEVTYPE(dev, &teredo_type);
 	dev->ethtool_ops = &teredo_ethtool_ops;
 	dev->rtnl_link_ops = &teredo_link_ops;
 	dev->sysfs_groups[0] = &teredo_sysfs_group;

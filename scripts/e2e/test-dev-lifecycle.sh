@@ -7,6 +7,8 @@
 # "ip link add" in X then works: sysfs, the getter and the one-per-netns
 # rule behave as for a first device. The instance is published only once
 # registered, so the getter never sees one that registration then frees.
+# The device says what it is: DEVTYPE=teredo, ethtool -i's driver and
+# version.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port-lib.sh"
 trap 'port_unload; e2e_cleanup' EXIT
@@ -46,6 +48,13 @@ e2e_wait 5 last_getter_is "net=$inum err=0 port=$p" ||
 sample_events | grep -qx "event=UP net=$inum dev=t0 port=$p old=0" ||
 	port_fail "no UP event for t0 in dx"
 log "t0 in dx: port $p, getter and UP event"
+# what udev and ethtool -i are told
+ip netns exec dx grep -qx DEVTYPE=teredo /sys/class/net/t0/uevent ||
+	port_fail "no DEVTYPE=teredo: $(ip netns exec dx cat /sys/class/net/t0/uevent)"
+drv=$(ip netns exec dx ethtool -i t0) || port_fail "ethtool -i t0"
+echo "$drv" | grep -qx "driver: teredo" &&
+	echo "$drv" | grep -qxF "version: $(modinfo -F version teredo)" ||
+	port_fail "ethtool -i t0: $drv"
 
 if err=$(ip -n dx link add name t1 type teredo 2>&1); then
 	port_fail "a second teredo device in dx"
