@@ -44,13 +44,14 @@
 
 #include "teredoctl.h"
 
+/* what nft-sync last said of the set */
+enum set_state { SET_UNSEEN, SET_OK, SET_MISSING, SET_WRONG_TYPE };
+
 struct nft_sync {
 	struct nft_ctx *nft;
 	const char *family, *table, *set;
 	char dev[IFNAMSIZ_MAX];
-	int missing;		/* last state reported: 1 missing, 2 wrong
-				 * type, 0 ok
-				 */
+	enum set_state state;
 	long last;		/* last port written, -1 none, -2 unknown */
 };
 
@@ -128,29 +129,29 @@ static int sync_set(struct nft_sync *s, long port)
 
 	n = set_elements(s, &cur, type, sizeof(type));
 	if (n == -EPROTOTYPE) {
-		if (s->missing != 2)
+		if (s->state != SET_WRONG_TYPE)
 			fprintf(stderr,
 				"nft-sync: %s %s %s has type %s, not inet_service: "
 				"left alone\n", s->family, s->table, s->set,
 				type);
-		s->missing = 2;
+		s->state = SET_WRONG_TYPE;
 		s->last = -2;
 		return n;
 	}
 	if (n < 0) {
-		if (s->missing != 1)
+		if (s->state != SET_MISSING)
 			fprintf(stderr,
 				"nft-sync: table %s %s or its set %s is missing: %s"
 				"waiting for it\n", s->family, s->table, s->set,
 				nft_ctx_get_error_buffer(s->nft));
-		s->missing = 1;
+		s->state = SET_MISSING;
 		s->last = -2;
 		return -ENOENT;
 	}
-	if (s->missing > 0)
+	if (s->state == SET_MISSING || s->state == SET_WRONG_TYPE)
 		fprintf(stderr, "nft-sync: %s %s %s is there\n", s->family,
 			s->table, s->set);
-	s->missing = 0;
+	s->state = SET_OK;
 
 	if ((port < 0 && n == 0) || (port >= 0 && n == 1 && cur == port)) {
 		s->last = port;
@@ -263,7 +264,7 @@ static struct mnl_socket *monitor_open(void)
 
 int teredoctl_nft_sync(int argc, char **argv)
 {
-	struct nft_sync s = { .family = "inet", .missing = -1, .last = -2 };
+	struct nft_sync s = { .family = "inet", .last = -2 };
 	struct mnl_socket *nl = NULL;
 	int opt, fd = -1, rc = 0;
 	long interval = 30;
